@@ -1,0 +1,59 @@
+"""The Consular Practice Exchange: application factory."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .extensions import babel, csrf, db, login_manager, migrate
+
+# Each feature is one blueprint package exposing `bp`; registered in this order.
+BLUEPRINTS = (
+    "forum.main",
+    "forum.errors",
+    "forum.auth",
+    "forum.admin",
+    # discussion core
+    # search
+    # practices
+    # moderation
+    # synthesis
+    # api
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create and configure an application; `config` overrides settings (tests use it)."""
+    app = Flask(__name__, instance_path=os.environ.get("FORUM_INSTANCE_DIR") or None)
+    app.config.from_object("config.Config")
+    if config:
+        app.config.update(config)
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    from . import i18n, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    security.init_app(app)
+
+    from . import database
+
+    database.init_app(app)
+
+    for name in BLUEPRINTS:
+        module = importlib.import_module(name)
+        app.register_blueprint(module.bp)
+
+    from . import cli, templating
+
+    templating.init_app(app)
+    cli.init_app(app)
+    return app

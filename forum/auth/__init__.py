@@ -1,0 +1,7 @@
+"""Accounts: log in and out, invitations, password reset, profile."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+from . import routes  # noqa: E402,F401

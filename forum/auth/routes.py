@@ -1,0 +1,175 @@
+"""Routes for accounts."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..i18n import current_language
+from ..models import utcnow
+from ..security import is_safe_next, safe_next
+from . import bp, services
+from .forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+
+
+def start_session(user, remember: bool = False) -> None:
+    """Log a user in on a fresh session (rotated, so a planted session id is useless)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user, remember=remember)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with email and password."""
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    next_url = form.next.data or ""
+    if next_url and not is_safe_next(next_url):
+        form.next.data = ""
+        form.form_errors.append(
+            _("The page to return to after logging in is not on this site, so it was ignored.")
+        )
+        return render_template("auth/login.html", form=form), 400
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(next_url, url_for("main.index")))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), (400 if form.errors else 200)
+
+    user = services.find_user_by_email(form.email.data)
+    if user is None or not user.check_password(form.password.data):
+        form.form_errors.append(_("Wrong email or password."))
+        return render_template("auth/login.html", form=form), 401
+    if user.is_suspended:
+        form.form_errors.append(
+            _("This account is suspended. Contact an administrator of the exchange.")
+        )
+        return render_template("auth/login.html", form=form), 403
+    start_session(user, remember=form.remember.data)
+    services.record_login(user)
+    flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+    return redirect(safe_next(next_url, url_for("main.index")))
+
+
+@bp.post("/logout")
+def logout():
+    """Log out and forget the session."""
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+def _invitation_problem(invitation) -> tuple[str, int] | None:
+    if invitation is None:
+        return _("This invitation link is not valid. Check that you copied all of it."), 404
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used. Log in with the account it created."), 410
+    if invitation.revoked_at is not None:
+        return _("This invitation has been withdrawn. Ask the person who invited you for a new one."), 410
+    if invitation.expires_at <= utcnow():
+        return _("This invitation has expired. Ask the person who invited you to send it again."), 410
+    return None
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Accept an invitation: choose a display name and password, then log in."""
+    invitation = services.find_invitation(token)
+    problem = _invitation_problem(invitation)
+    if problem:
+        message, status = problem
+        return render_template("auth/link_problem.html", message=message), status
+    if services.find_user_by_email(invitation.email) is not None:
+        return render_template(
+            "auth/link_problem.html",
+            message=_("An account already exists for this address. Log in instead."),
+        ), 409
+    form = AcceptInvitationForm()
+    if not form.validate_on_submit():
+        status = 400 if form.errors else 200
+        return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status
+    user = services.accept_invitation(
+        invitation, form.display_name.data, form.password.data, current_language()
+    )
+    start_session(user)
+    flash(_("Welcome to the exchange, %(name)s. Your account is ready.", name=user.display_name), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def request_reset():
+    """Ask for a password-reset link; the answer never tells whether the address exists."""
+    form = ResetRequestForm()
+    if not form.validate_on_submit():
+        return render_template("auth/request_reset.html", form=form), (400 if form.errors else 200)
+    services.request_password_reset(form.email.data, current_language())
+    flash(
+        _("If an account exists for that address, we have sent it a link to choose a new password. The link is valid for one hour."),
+        "info",
+    )
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from an emailed link."""
+    reset = services.find_valid_reset(token)
+    if reset is None:
+        message = _("This password-reset link is not valid, has expired or has already been used. Ask for a new one.")
+        return render_template("auth/link_problem.html", message=message, show_reset=True), 410
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/reset_password.html", form=form), (400 if form.errors else 200)
+    user = services.complete_password_reset(reset, form.password.data)
+    start_session(user)
+    flash(_("Your password has been changed."), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """See the account, change display name and preferred language."""
+    form = ProfileForm(obj=current_user) if request.method == "GET" else ProfileForm()
+    password_form = ChangePasswordForm(prefix="pw")
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return render_template("auth/profile.html", form=form, password_form=password_form), 400
+        services.update_profile(current_user, form.display_name.data, form.locale.data)
+        session["lang"] = form.locale.data
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form, password_form=password_form)
+
+
+@bp.post("/password")
+@login_required
+def change_password():
+    """Change the password; other sessions of the account end."""
+    form = ProfileForm(obj=current_user)
+    password_form = ChangePasswordForm(prefix="pw")
+    if not password_form.validate_on_submit():
+        return render_template("auth/profile.html", form=form, password_form=password_form), 400
+    if not current_user.check_password(password_form.current_password.data):
+        password_form.current_password.errors.append(_("This is not your current password."))
+        return render_template("auth/profile.html", form=form, password_form=password_form), 400
+    user = services.change_password(current_user, password_form.password.data)
+    start_session(user)
+    flash(_("Your password has been changed."), "success")
+    return redirect(url_for("auth.profile"))
+

@@ -1,0 +1,159 @@
+"""Account services: invitations, password resets, logins. Each commits once."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..mail import send_mail
+from ..models import Delegation, Invitation, PasswordReset, User, utcnow
+
+
+def hash_token(raw: str) -> str:
+    """Tokens are stored only as SHA-256 hashes, so a database leak reveals no usable link."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh random token and its hash."""
+    raw = secrets.token_urlsafe(32)
+    return raw, hash_token(raw)
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Look an account up by email, case-insensitively."""
+    return db.session.scalar(select(User).where(User.email == User.normalize_email(email)))
+
+
+def _send_invitation_mail(invitation: Invitation, raw: str, locale: str) -> None:
+    link = url_for("auth.accept_invitation", token=raw, _external=True)
+    with force_locale(locale):
+        subject = _("Invitation to the Consular Practice Exchange")
+        body = render_template("auth/email/invitation.txt", invitation=invitation, link=link)
+    send_mail(invitation.email, subject, body, link=link)
+
+
+def create_invitation(
+    email: str, role: str, delegation: Delegation, invited_by: User | None, locale: str = "en"
+) -> Invitation:
+    """Invite an address to a delegation with a role; emails a single-use 7-day link."""
+    raw, token_hash = new_token()
+    invitation = Invitation(
+        email=User.normalize_email(email),
+        role=role,
+        delegation=delegation,
+        invited_by=invited_by,
+        token_hash=token_hash,
+        expires_at=utcnow() + timedelta(hours=current_app.config["INVITATION_TTL_HOURS"]),
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    _send_invitation_mail(invitation, raw, locale)
+    return invitation
+
+
+def resend_invitation(invitation: Invitation, locale: str = "en") -> None:
+    """Issue a new link for a pending invitation (the old link stops working)."""
+    raw, invitation.token_hash = new_token()
+    invitation.expires_at = utcnow() + timedelta(hours=current_app.config["INVITATION_TTL_HOURS"])
+    db.session.commit()
+    _send_invitation_mail(invitation, raw, locale)
+
+
+def find_invitation(raw: str) -> Invitation | None:
+    """The invitation for a link, whatever its state."""
+    if not raw or len(raw) > 200:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(raw)))
+
+
+def accept_invitation(invitation: Invitation, display_name: str, password: str, locale: str) -> User:
+    """Create the account of an invitation and mark the invitation used."""
+    user = User(
+        email=invitation.email,
+        display_name=display_name,
+        role=invitation.role,
+        delegation_id=invitation.delegation_id,
+        locale=locale,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    invitation.accepted_at = utcnow()
+    invitation.user_id = user.id
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def request_password_reset(email: str, locale: str) -> None:
+    """Email a 1-hour reset link if the address has an active account; silent otherwise."""
+    user = find_user_by_email(email)
+    if user is None or user.is_suspended:
+        return
+    raw, token_hash = new_token()
+    db.session.add(
+        PasswordReset(
+            user=user,
+            token_hash=token_hash,
+            expires_at=utcnow() + timedelta(hours=current_app.config["RESET_TTL_HOURS"]),
+        )
+    )
+    db.session.commit()
+    link = url_for("auth.reset_password", token=raw, _external=True)
+    with force_locale(user.locale or locale):
+        subject = _("Reset your password")
+        body = render_template("auth/email/reset.txt", user=user, link=link)
+    send_mail(user.email, subject, body, link=link)
+
+
+def find_valid_reset(raw: str) -> PasswordReset | None:
+    """The unused, unexpired reset for a link, or None."""
+    if not raw or len(raw) > 200:
+        return None
+    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == hash_token(raw)))
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        return None
+    if reset.user.is_suspended:
+        return None
+    return reset
+
+
+def complete_password_reset(reset: PasswordReset, password: str) -> User:
+    """Set the new password and use up every outstanding reset link of the account."""
+    user = reset.user
+    user.set_password(password)
+    now = utcnow()
+    for other in db.session.scalars(
+        select(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+    ):
+        other.used_at = now
+    db.session.commit()
+    return user
+
+
+def record_login(user: User) -> None:
+    """Remember when the account last logged in."""
+    user.last_login_at = utcnow()
+    db.session.commit()
+
+
+def update_profile(user: User, display_name: str, locale: str) -> None:
+    """Save the display name and preferred language."""
+    user.display_name = display_name
+    user.locale = locale
+    db.session.commit()
+
+
+def change_password(user: User, password: str) -> User:
+    """Set a new password (which ends the account's other sessions)."""
+    user.set_password(password)
+    db.session.commit()
+    return user

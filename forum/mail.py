@@ -1,0 +1,40 @@
+"""Outgoing email: SMTP when configured, otherwise .eml files in the instance outbox."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+from .models import utcnow
+
+
+def send_mail(to: str, subject: str, body: str, link: str | None = None) -> None:
+    """Send a plain-text message; without SMTP, write it to instance/outbox/ and log the link."""
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="exchange.local")
+    message.set_content(body)
+
+    if config.get("MAIL_SERVER"):
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+        return
+
+    outbox = Path(config["MAIL_OUTBOX_DIR"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+    safe_to = "".join(ch if ch.isalnum() else "_" for ch in to)[:60]
+    path = outbox / f"{stamp}-{safe_to}.eml"
+    path.write_bytes(bytes(message))
+    current_app.logger.warning("mail to %s written to %s%s", to, path, f" (link: {link})" if link else "")

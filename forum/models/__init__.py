@@ -1,0 +1,39 @@
+"""All models, importable from one place."""
+
+from .base import utcnow
+from .boards import CONTENT_LANGUAGES, Category, Post, Revision, Thread, Visibility, thread_tag
+from .changes import SearchChange, record_change
+from .people import (
+    ROLE_ORDER,
+    STAFF_ROLES,
+    Delegation,
+    DelegationKind,
+    Invitation,
+    PasswordReset,
+    Role,
+    User,
+)
+from .tags import Tag, TagSynonym
+
+__all__ = [
+    "CONTENT_LANGUAGES",
+    "ROLE_ORDER",
+    "STAFF_ROLES",
+    "Category",
+    "Delegation",
+    "DelegationKind",
+    "Invitation",
+    "PasswordReset",
+    "Post",
+    "Revision",
+    "Role",
+    "SearchChange",
+    "Tag",
+    "TagSynonym",
+    "Thread",
+    "User",
+    "Visibility",
+    "record_change",
+    "thread_tag",
+    "utcnow",
+]

@@ -1,0 +1,244 @@
+"""The policy: every can_* predicate and visible_* query filter lives here.
+
+Views, templates, search, exports and the API all ask these functions; nothing else decides
+who may see or do what. Predicates take the current user (possibly anonymous) and an object.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_
+
+from .models import Category, Post, Role, Thread, User, Visibility
+
+# ---------------------------------------------------------------------------------------------
+# Who is asking
+# ---------------------------------------------------------------------------------------------
+
+
+def role_of(user) -> Role | None:
+    """The active role of a user, or None for anonymous and suspended accounts."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if getattr(user, "is_suspended", False):
+        return None
+    return Role(user.role)
+
+
+def is_admin(user) -> bool:
+    """An active administrator."""
+    return role_of(user) == Role.ADMIN
+
+
+def is_moderator(user) -> bool:
+    """An active moderator or administrator."""
+    return role_of(user) in (Role.ADMIN, Role.MODERATOR)
+
+
+def is_facilitator(user) -> bool:
+    """An active facilitator (international organizations)."""
+    return role_of(user) == Role.FACILITATOR
+
+
+def is_staff(user) -> bool:
+    """Admins, moderators and facilitators."""
+    return role_of(user) in (Role.ADMIN, Role.MODERATOR, Role.FACILITATOR)
+
+
+def is_member(user) -> bool:
+    """Any active logged-in account."""
+    return role_of(user) is not None
+
+
+def is_government(user) -> bool:
+    """Country delegations' liaisons plus staff: who reads the `governments` categories."""
+    role = role_of(user)
+    if role is None or role == Role.OBSERVER:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Administration (foundation)
+# ---------------------------------------------------------------------------------------------
+
+
+def can_access_admin(user) -> bool:
+    """The administration pages: admins only."""
+    return is_admin(user)
+
+
+def can_manage_users(user) -> bool:
+    """Change roles, suspend and reactivate accounts."""
+    return is_admin(user)
+
+
+def can_manage_delegations(user) -> bool:
+    """Edit delegations."""
+    return is_admin(user)
+
+
+def can_manage_categories(user) -> bool:
+    """Create and edit categories."""
+    return is_admin(user)
+
+
+def can_invite(user, role: str | Role | None = None) -> bool:
+    """Admins invite any role; moderators invite liaisons (of any delegation)."""
+    actor = role_of(user)
+    if actor == Role.ADMIN:
+        return True
+    if actor == Role.MODERATOR:
+        return role is None or Role(role) == Role.LIAISON
+    return False
+
+
+def can_manage_invitations(user) -> bool:
+    """See the list of invitations, resend and revoke them."""
+    return role_of(user) in (Role.ADMIN, Role.MODERATOR)
+
+
+def can_edit_profile(user, target: User) -> bool:
+    """Everyone edits their own profile only."""
+    return is_member(user) and user.id == target.id
+
+
+# ---------------------------------------------------------------------------------------------
+# Categories, threads and posts (discussion core)
+# ---------------------------------------------------------------------------------------------
+
+
+def readable_visibilities(user) -> tuple[str, ...]:
+    """The category visibilities a user can read."""
+    role = role_of(user)
+    if role is None:
+        return (Visibility.PUBLIC.value,)
+    if role == Role.OBSERVER:
+        return (Visibility.PUBLIC.value, Visibility.MEMBERS.value)
+    if role == Role.LIAISON:
+        return (Visibility.PUBLIC.value, Visibility.MEMBERS.value, Visibility.GOVERNMENTS.value)
+    return tuple(v.value for v in Visibility)
+
+
+def can_read_category(user, category: Category) -> bool:
+    """Whether the category's visibility admits the user."""
+    return category.visibility in readable_visibilities(user)
+
+
+def visible_categories(user) -> ColumnElement[bool]:
+    """Filter for categories the user can read."""
+    return Category.visibility.in_(readable_visibilities(user))
+
+
+def can_post_in_category(user, category: Category) -> bool:
+    """Start threads: anyone who can read it, except observers, and only staff in `staff`."""
+    role = role_of(user)
+    if role is None or role == Role.OBSERVER or not can_read_category(user, category):
+        return False
+    if category.visibility == Visibility.STAFF.value:
+        return is_staff(user)
+    return True
+
+
+def can_read_thread(user, thread: Thread) -> bool:
+    """A thread is readable in a readable category unless hidden (moderators still see it)."""
+    if not can_read_category(user, thread.category):
+        return False
+    if thread.is_hidden and not is_moderator(user):
+        return False
+    return True
+
+
+def visible_threads(user) -> ColumnElement[bool]:
+    """Filter for threads the user can read: readable category, not hidden, not merged away."""
+    clause = and_(
+        Thread.category_id.in_(
+            Category.__table__.select()
+            .with_only_columns(Category.id)
+            .where(visible_categories(user))
+            .scalar_subquery()
+        ),
+        Thread.merged_into_id.is_(None),
+    )
+    if not is_moderator(user):
+        clause = and_(clause, Thread.is_hidden.is_(False))
+    return clause
+
+
+def visible_posts(user) -> ColumnElement[bool]:
+    """Filter for posts whose text the user can read (joins on Thread must be present)."""
+    clause = visible_threads(user)
+    if not is_moderator(user):
+        clause = and_(clause, Post.is_hidden.is_(False), Post.is_deleted.is_(False))
+    return clause
+
+
+def can_reply(user, thread: Thread) -> bool:
+    """Reply: posters of the category, observers where the category is open; locked: mods."""
+    role = role_of(user)
+    if role is None or not can_read_thread(user, thread):
+        return False
+    if thread.is_hidden or thread.closed_at is not None or thread.merged_into_id is not None:
+        return is_moderator(user)
+    if thread.is_locked and not is_moderator(user):
+        return False
+    if role == Role.OBSERVER:
+        return bool(thread.category.observers_may_reply)
+    return can_post_in_category(user, thread.category)
+
+
+def can_read_post_text(user, post: Post) -> bool:
+    """Deleted and hidden posts keep their place; only moderators read their text."""
+    if post.is_deleted or post.is_hidden:
+        return is_moderator(user)
+    return True
+
+
+def can_edit_post(user, post: Post) -> bool:
+    """Authors edit their own live posts where they may still write; moderators any."""
+    if is_moderator(user):
+        return True
+    if not is_member(user) or post.author_id != user.id:
+        return False
+    if post.is_deleted or post.is_hidden:
+        return False
+    return can_reply(user, post.thread) or can_post_in_category(user, post.thread.category)
+
+
+def can_delete_post(user, post: Post) -> bool:
+    """Authors soft-delete their own posts; moderators any."""
+    if post.is_deleted:
+        return False
+    if is_moderator(user):
+        return True
+    return is_member(user) and post.author_id == user.id and not post.is_hidden
+
+
+def can_view_revisions(user, post: Post) -> bool:
+    """The author and moderators see a post's edit history."""
+    return is_moderator(user) or (is_member(user) and post.author_id == user.id)
+
+
+def can_create_tag(user) -> bool:
+    """Members who can post may create new tags while tagging."""
+    return role_of(user) not in (None, Role.OBSERVER)
+
+
+# ---------------------------------------------------------------------------------------------
+# Search
+# ---------------------------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# Practices, country profiles, comparison
+# ---------------------------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# Moderation and curation
+# ---------------------------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# Synthesis: summaries, clips, reports, actions
+# ---------------------------------------------------------------------------------------------
+

@@ -1,0 +1,145 @@
+"""Fixtures: a fresh database and search index per test, a client, and login_as()."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from forum import create_app
+from forum.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _base_config(tmp_path: Path, database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "MAIL_SERVER": "",
+        "SERVER_NAME": "exchange.test",
+    }
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Build the schema once per run: a SQLite file to copy, or a PostgreSQL schema to empty."""
+    root = tmp_path_factory.mktemp("db")
+    if TEST_DATABASE_URL:
+        schema = f"test_{uuid.uuid4().hex[:10]}"
+        engine = create_engine(TEST_DATABASE_URL)
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+        url = TEST_DATABASE_URL
+        options = {"connect_args": {"options": f"-csearch_path={schema}"}, "pool_pre_ping": True}
+        app = create_app(_base_config(root, url) | {"SQLALCHEMY_ENGINE_OPTIONS": options})
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        yield {"kind": "postgresql", "url": url, "schema": schema, "options": options}
+        engine = create_engine(TEST_DATABASE_URL)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+    else:
+        path = root / "template.db"
+        app = create_app(_base_config(root, f"sqlite:///{path}"))
+        with app.app_context():
+            db.create_all()
+            db.session.remove()
+            db.engine.dispose()
+        yield {"kind": "sqlite", "path": path}
+
+
+def _empty_postgres(app) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config(tmp_path, database_template) -> dict:
+    """The configuration of the test app; tests may change it before `app` is used."""
+    if database_template["kind"] == "sqlite":
+        path = tmp_path / "forum.db"
+        shutil.copy(database_template["path"], path)
+        return _base_config(tmp_path, f"sqlite:///{path}")
+    return _base_config(tmp_path, database_template["url"]) | {
+        "SQLALCHEMY_ENGINE_OPTIONS": database_template["options"]
+    }
+
+
+@pytest.fixture
+def app(app_config, database_template):
+    """An application on an empty database (delegations seeded) and an empty index folder."""
+    app = create_app(app_config)
+    with app.app_context():
+        if database_template["kind"] == "postgresql":
+            _empty_postgres(app)
+        from forum.delegations import ensure_delegations
+
+        ensure_delegations()
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    db.session.remove()
+    ctx.pop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client):
+    """Log a user into the test client (or log out with None)."""
+
+    def _login(user):
+        with client.session_transaction() as session:
+            session.clear()
+            if user is not None:
+                session["_user_id"] = user.get_id()
+                session["_fresh"] = True
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def outbox(app):
+    """Read the .eml files written by the mail module, oldest first."""
+    from email import message_from_bytes, policy
+
+    def _read():
+        folder = Path(app.config["MAIL_OUTBOX_DIR"])
+        if not folder.exists():
+            return []
+        return [
+            message_from_bytes(p.read_bytes(), policy=policy.default)
+            for p in sorted(folder.glob("*.eml"))
+        ]
+
+    return _read

@@ -1,0 +1,107 @@
+"""make_* factories with good defaults; each commits so the object is ready to use."""
+
+from __future__ import annotations
+
+import itertools
+
+from forum.delegations import delegation_by_code
+from forum.extensions import db
+from forum.models import Category, Post, Role, Thread, User, utcnow
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+ROLE_DELEGATION = {
+    "admin": "IOM",
+    "moderator": "CR",
+    "facilitator": "UNHCR",
+    "liaison": "MX",
+    "observer": "RNCOM",
+}
+
+
+def make_user(role: str | Role = "liaison", *, delegation: str | None = None, email: str | None = None,
+              display_name: str | None = None, password: str = PASSWORD, suspended: bool = False,
+              locale: str | None = None) -> User:
+    """A user of a role, in a sensible delegation for that role."""
+    role = Role(role).value
+    n = next(_seq)
+    user = User(
+        email=User.normalize_email(email or f"{role}{n}@example.org"),
+        display_name=display_name or f"{role.title()} {n}",
+        role=role,
+        delegation=delegation_by_code(delegation or ROLE_DELEGATION[role]),
+        is_suspended=suspended,
+        locale=locale,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_category(visibility: str = "public", *, observers_may_reply: bool = False,
+                  name: str | None = None, position: int | None = None) -> Category:
+    """A category with names in three languages."""
+    n = next(_seq)
+    name = name or f"Category {n}"
+    category = Category(
+        slug=f"category-{n}",
+        name_en=name,
+        name_es=f"{name} (es)",
+        name_fr=f"{name} (fr)",
+        description_en=f"About {name}.",
+        description_es=f"Sobre {name}.",
+        description_fr=f"À propos de {name}.",
+        position=position if position is not None else n,
+        visibility=visibility,
+        observers_may_reply=observers_may_reply,
+    )
+    db.session.add(category)
+    db.session.commit()
+    return category
+
+
+def make_thread(author: User | None = None, category: Category | None = None, *,
+                title: str | None = None, body: str = "First post of the thread.",
+                language: str = "en", **fields) -> Thread:
+    """A thread with its first post."""
+    author = author or make_user()
+    category = category or make_category()
+    now = utcnow()
+    thread = Thread(
+        category=category,
+        title=title or f"Thread {next(_seq)}",
+        author=author,
+        delegation_id=author.delegation_id,
+        language=language,
+        created_at=now,
+        last_post_at=now,
+        post_count=1,
+        **fields,
+    )
+    thread.posts.append(
+        Post(number=1, author=author, delegation_id=author.delegation_id, language=language,
+             body=body, body_html=f"<p>{body}</p>", created_at=now)
+    )
+    db.session.add(thread)
+    category.thread_count = (category.thread_count or 0) + 1
+    category.post_count = (category.post_count or 0) + 1
+    category.last_post_at = now
+    db.session.commit()
+    return thread
+
+
+def make_post(thread: Thread, author: User | None = None, *, body: str = "A reply.",
+              language: str = "en", **fields) -> Post:
+    """A reply at the end of a thread."""
+    author = author or make_user()
+    now = utcnow()
+    post = Post(thread=thread, number=thread.post_count + 1, author=author,
+                delegation_id=author.delegation_id, language=language, body=body,
+                body_html=f"<p>{body}</p>", created_at=now, **fields)
+    thread.post_count += 1
+    thread.last_post_at = now
+    db.session.add(post)
+    db.session.commit()
+    return post
