@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from ..formfields import strip, strip_controls
@@ -72,7 +73,7 @@ class ProfileForm(FlaskForm):
     )
     locale = SelectField(
         _l("Preferred language"),
-        choices=[("en", "English"), ("es", "Español"), ("fr", "Français")],
+        choices=[SelectChoice("en", "English"), SelectChoice("es", "Español"), SelectChoice("fr", "Français")],
     )
 
 

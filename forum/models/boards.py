@@ -13,7 +13,7 @@ from .base import utcnow
 from .people import Delegation, User
 
 
-class Visibility(str, enum.Enum):
+class Visibility(enum.StrEnum):
     """Who can read a category."""
 
     PUBLIC = "public"  # anyone, logged out too

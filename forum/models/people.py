@@ -16,7 +16,7 @@ from ..extensions import db
 from .base import utcnow
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     """What an account may do; ordered from most to least trusted in ROLE_ORDER."""
 
     ADMIN = "admin"
@@ -30,7 +30,7 @@ ROLE_ORDER = [Role.ADMIN, Role.MODERATOR, Role.FACILITATOR, Role.LIAISON, Role.O
 STAFF_ROLES = frozenset({Role.ADMIN, Role.MODERATOR, Role.FACILITATOR})
 
 
-class DelegationKind(str, enum.Enum):
+class DelegationKind(enum.StrEnum):
     """A delegation is a member country or an organization."""
 
     COUNTRY = "country"
