@@ -82,3 +82,13 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     THREADS_PER_PAGE = 20
     POSTS_PER_PAGE = 25
+
+    # search settings
+
+    # practices and documents
+
+    # moderation
+
+    # synthesis
+
+    # production

@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     security.init_app(app)
+    # rate limiting
 
     from . import database
 
@@ -56,4 +57,5 @@ def create_app(config: dict | None = None) -> Flask:
 
     templating.init_app(app)
     cli.init_app(app)
+    # search hooks
     return app

@@ -38,3 +38,9 @@ def init_app(app: Flask) -> None:
     from .translations_cli import translations_cli
 
     app.cli.add_command(translations_cli)
+    # users and invitations
+
+    # search
+
+    # backup and restore
+

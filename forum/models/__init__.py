@@ -1,5 +1,6 @@
 """All models, importable from one place."""
 
+from .audit import AuditEvent, record_audit
 from .base import utcnow
 from .boards import CONTENT_LANGUAGES, Category, Post, Revision, Thread, Visibility, thread_tag
 from .changes import SearchChange, record_change
@@ -15,7 +16,15 @@ from .people import (
 )
 from .tags import Tag, TagSynonym
 
+# practices
+
+# moderation
+
+# synthesis
+
 __all__ = [
+    "AuditEvent",
+    "record_audit",
     "CONTENT_LANGUAGES",
     "ROLE_ORDER",
     "STAFF_ROLES",
