@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, text
 
 from forum import create_app
@@ -118,6 +119,8 @@ def login_as(client):
     """Log a user into the test client (or log out with None)."""
 
     def _login(user):
+        # The test keeps one app context open, so forget the user Flask-Login cached in `g`.
+        g.pop("_login_user", None)
         with client.session_transaction() as session:
             session.clear()
             if user is not None:
