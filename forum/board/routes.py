@@ -163,7 +163,7 @@ def new_thread():
             except TagInputError as error:
                 form.tags.errors.append(str(error))
             except BoardInputError as error:
-                getattr(form, error.field or "body").errors.append(error.message)
+                getattr(form, error.field or "body").errors.append(str(error.message))
             else:
                 flash(_("Your thread has been published."), "success")
                 return redirect(url_for("board.view_thread", thread_id=thread.id))
@@ -206,7 +206,7 @@ def reply(thread_id: int):
             try:
                 post = services.reply(current_user, thread, form.body.data, form.language.data)
             except BoardInputError as error:
-                getattr(form, error.field or "body").errors.append(error.message)
+                getattr(form, error.field or "body").errors.append(str(error.message))
             else:
                 flash(_("Your reply has been published."), "success")
                 return redirect(url_for("board.post_link", post_id=post.id))
@@ -259,7 +259,7 @@ def edit_post(post_id: int):
             except TagInputError as error:
                 form.tags.errors.append(str(error))
             except BoardInputError as error:
-                getattr(form, error.field or "body").errors.append(error.message)
+                getattr(form, error.field or "body").errors.append(str(error.message))
             else:
                 flash(_("Your changes have been saved."), "success")
                 return redirect(url_for("board.post_link", post_id=post.id))
