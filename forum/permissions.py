@@ -201,7 +201,8 @@ def can_edit_post(user, post: Post) -> bool:
         return False
     if post.is_deleted or post.is_hidden:
         return False
-    return can_reply(user, post.thread) or can_post_in_category(user, post.thread.category)
+    # A locked, hidden, closed or merged thread is frozen for its authors too.
+    return can_reply(user, post.thread)
 
 
 def can_delete_post(user, post: Post) -> bool:
