@@ -28,7 +28,7 @@ extract-messages: install
 	  --project "Consular Practice Exchange" -o translations/messages.pot .
 
 update-translations: extract-messages
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-location
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 run: translations
 	$(FLASK) db upgrade
