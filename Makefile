@@ -24,7 +24,7 @@ translations: install
 	  test -f "$${po%.po}.mo" || { echo "catalog $$po failed to compile"; exit 1; }; done
 
 extract-messages: install
-	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output --ignore-dirs ".*" \
 	  --project "Consular Practice Exchange" -o translations/messages.pot .
 
 update-translations: extract-messages

@@ -51,7 +51,7 @@ def _check_body(body: str) -> str:
         raise BoardInputError(_("Please write a message."), "body")
     if len(body) > MAX_BODY:
         raise BoardInputError(
-            _("The message is too long (at most %(num)s characters).", num=f"{MAX_BODY:,}"), "body"
+            _("The message is too long (at most %(num)d characters).", num=MAX_BODY), "body"
         )
     return body
 
