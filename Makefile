@@ -19,7 +19,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 translations: install
-	$(BIN)/pybabel compile -d translations --statistics 2>&1 | grep -v '^compiling' || true
+	@rm -f translations/*/LC_MESSAGES/messages.mo
+	$(BIN)/pybabel compile -d translations --statistics
 	@for po in translations/*/LC_MESSAGES/messages.po; do \
 	  test -f "$${po%.po}.mo" || { echo "catalog $$po failed to compile"; exit 1; }; done
 
@@ -28,7 +29,7 @@ extract-messages: install
 	  --project "Consular Practice Exchange" -o translations/messages.pot .
 
 update-translations: extract-messages
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-location
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 100
 
 run: translations
 	$(FLASK) db upgrade

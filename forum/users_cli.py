@@ -25,9 +25,10 @@ ROLE_NAMES = [str(role) for role in ROLE_ORDER]
               help="Delegation code: a country (MX, GT, ...) or an organization (IOM, ...).")
 @click.option("--language", type=click.Choice(["en", "es", "fr"]), default="en", show_default=True,
               help="Language of the email and first interface language of the account.")
-@click.option("--base-url", envvar="FORUM_BASE_URL", default="http://127.0.0.1:5000",
-              show_default=True, help="Public address of the site, used in the link (env FORUM_BASE_URL).")
-def invite_command(email: str, role: str, code: str, language: str, base_url: str) -> None:
+@click.option("--base-url", envvar="FORUM_BASE_URL",
+              help="Public address of the site for the link (env FORUM_BASE_URL; default: "
+                   "SERVER_NAME with PREFERRED_URL_SCHEME, else http://127.0.0.1:5000).")
+def invite_command(email: str, role: str, code: str, language: str, base_url: str | None) -> None:
     """Invite EMAIL and print the acceptance link (how the first administrator is created)."""
     from email_validator import EmailNotValidError, validate_email
 
@@ -42,6 +43,14 @@ def invite_command(email: str, role: str, code: str, language: str, base_url: st
     delegation = delegation_by_code(code)
     if delegation is None:
         raise click.BadParameter(f"no delegation with the code {code!r}", param_hint="--delegation")
+    config = current_app.config
+    if base_url:
+        # An explicit address wins over SERVER_NAME for the link built in this one command.
+        config["SERVER_NAME"] = None
+    elif config.get("SERVER_NAME"):
+        base_url = f"{config['PREFERRED_URL_SCHEME']}://{config['SERVER_NAME']}"
+    else:
+        base_url = "http://127.0.0.1:5000"
     with current_app.test_request_context(base_url=base_url):
         try:
             invitation, link, sent = create_invitation(email, role, delegation, None, language)

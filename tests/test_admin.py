@@ -274,7 +274,7 @@ def test_admin_issues_an_invitation_for_any_role(client, admin, outbox):
     assert invitation.invited_by_id == admin.id
     [message] = outbox()
     assert message["To"] == "new.facilitator@example.org"
-    assert message["Subject"] == "Invitation à la Consular Practice Exchange" or "Invitation" in message["Subject"]
+    assert message["Subject"] == "Invitation à l'Échange de pratiques consulaires"  # its language
     assert "/auth/invitation/" in message.get_content()
     page = text_of(client.get("/admin/invitations"))
     assert "new.facilitator@example.org" in page
@@ -424,3 +424,53 @@ def test_category_unknown_visibility_is_400(client, admin):
     response = client.post("/admin/categories/new", data=CATEGORY_DATA | {"visibility": "secret"})
     assert response.status_code == 400
     assert db.session.scalar(select(Category)) is None
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def test_cli_invites_the_first_admin(app, client, runner, outbox):
+    result = runner.invoke(args=["users", "invite", "Boss@Example.org", "--role", "admin",
+                                 "--delegation", "iom", "--base-url", "https://exchange.example.org"])
+    assert result.exit_code == 0, result.output
+    link = re.search(r"https://exchange\.example\.org(/auth/invitation/\S+)", result.output)
+    assert link, result.output
+    assert "outbox" in result.output
+    assert len(outbox()) == 1
+    response = client.post(link.group(1), data={
+        "display_name": "The Boss", "password": "first admin passphrase",
+        "confirm": "first admin passphrase"})
+    assert response.status_code == 302
+    boss = db.session.scalar(select(User).where(User.email == "boss@example.org"))
+    assert boss.role == "admin" and boss.delegation.code == "IOM"
+    assert client.get("/admin/").status_code == 200
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation.created"))
+    assert event.actor_id is None
+
+
+def test_cli_invite_refusals(runner):
+    make_user("liaison", email="taken@example.org")
+    result = runner.invoke(args=["users", "invite", "taken@example.org", "--delegation", "MX"])
+    assert result.exit_code == 1
+    assert "An account already exists for taken@example.org." in result.output
+    result = runner.invoke(args=["users", "invite", "new@example.org", "--delegation", "XX"])
+    assert result.exit_code == 2 and "no delegation with the code" in result.output
+    result = runner.invoke(args=["users", "invite", "not-an-address", "--delegation", "MX"])
+    assert result.exit_code == 2
+    result = runner.invoke(args=["users", "invite", "new@example.org", "--delegation", "MX",
+                                 "--role", "emperor"])
+    assert result.exit_code == 2
+    assert db.session.scalar(select(Invitation)) is None
+
+
+def test_cli_lists_users(runner):
+    make_user("liaison", email="ana@example.org", delegation="MX")
+    make_user("observer", email="olga@example.org", suspended=True)
+    result = runner.invoke(args=["users", "list"])
+    assert result.exit_code == 0
+    assert "ana@example.org" in result.output and "olga@example.org" in result.output
+    assert "suspended" in result.output and "2 account(s)." in result.output
+    result = runner.invoke(args=["users", "list", "--delegation", "mx"])
+    assert "ana@example.org" in result.output and "olga@example.org" not in result.output
+    result = runner.invoke(args=["users", "list", "--role", "admin"])
+    assert result.output.strip() == "No accounts."

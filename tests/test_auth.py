@@ -50,7 +50,8 @@ def test_invitation_flow_end_to_end(app, client, outbox):
     invite(app, "Invitee@Example.org", by=admin)
     [message] = outbox()
     assert message["To"] == "invitee@example.org"
-    assert message["Subject"] == "Invitación a la Consular Practice Exchange" or message["Subject"]
+    assert message["Subject"] == "Invitación al Intercambio de Prácticas Consulares"
+    assert "oficial de enlace" in message.get_content()
     path = link_path(message)
 
     page = client.get(path)

@@ -22,6 +22,7 @@ from ..i18n import LANGUAGE_NAMES
 from ..models import ROLE_ORDER, Visibility
 from ..templating import role_label
 
+SHORT_TEXT = {"rows": 3, "class": "short"}
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 
@@ -153,7 +154,7 @@ class InvitationForm(FlaskForm):
 
     def fill(self, delegations, roles) -> InvitationForm:
         """Set the choices: the delegations, and the roles the inviter may give."""
-        self.delegation.choices = delegation_choices(delegations)
+        self.delegation.choices = delegation_choices(delegations, str(_l("Choose a delegation")))
         self.role.choices = role_choices(roles)
         self.language.choices = language_choices()
         return self
@@ -179,11 +180,11 @@ class CategoryForm(FlaskForm):
     name_fr = StringField(_l("Name in French"), filters=[strip_controls],
                           validators=[DataRequired(), Length(max=120)])
     description_en = TextAreaField(_l("Description in English"), filters=[strip_controls],
-                                   validators=[Optional(), Length(max=2000)])
+                                   validators=[Optional(), Length(max=2000)], render_kw=SHORT_TEXT)
     description_es = TextAreaField(_l("Description in Spanish"), filters=[strip_controls],
-                                   validators=[Optional(), Length(max=2000)])
+                                   validators=[Optional(), Length(max=2000)], render_kw=SHORT_TEXT)
     description_fr = TextAreaField(_l("Description in French"), filters=[strip_controls],
-                                   validators=[Optional(), Length(max=2000)])
+                                   validators=[Optional(), Length(max=2000)], render_kw=SHORT_TEXT)
     position = IntegerField(_l("Position"), default=0,
                             validators=[Optional(), NumberRange(0, 9999)],
                             description=_l("Categories are listed by increasing position."))
@@ -194,5 +195,5 @@ class CategoryForm(FlaskForm):
     )
     observers_may_reply = BooleanField(
         _l("Observers may reply"),
-        description=_l("Civil-society observers can always read what their visibility allows; tick this to let them reply too."),
+        description=_l("Observers (civil society) read the categories open to members; tick this to let them reply in this one too."),
     )

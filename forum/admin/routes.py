@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from .. import permissions
 from ..auth import services as account_services
 from ..extensions import db
+from ..i18n import current_language
 from ..models import AuditEvent, Category, Delegation, Invitation, Role, User, utcnow
 from . import bp, services
 from .forms import (
@@ -276,9 +277,8 @@ def invitations():
     roles = permissions.invitable_roles(current_user)
     form = InvitationForm().fill(_delegations(), roles)
     if request.method == "GET":
-        form.language.data = form.language.data or "en"
-        if len(roles) == 1:
-            form.role.data = roles[0].value
+        form.language.data = current_language()
+        form.role.data = Role.LIAISON.value  # the most common invitation, never admin by accident
         return _render_invitations(form)
     if not form.validate_on_submit():
         return _render_invitations(form, 400)
@@ -321,7 +321,8 @@ def _manageable_invitation(invitation_id: int) -> Invitation:
 def _refuse(message: str):
     flash(message, "error")
     form = InvitationForm(formdata=None).fill(_delegations(), permissions.invitable_roles(current_user))
-    form.language.data = "en"
+    form.language.data = current_language()
+    form.role.data = Role.LIAISON.value
     return _render_invitations(form, 409)
 
 
