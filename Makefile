@@ -5,6 +5,9 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
+# Babel skips folders starting with "_" unless told which to skip: templates/_partials and
+# templates/_macros hold messages too.
+BABEL_IGNORE_DIRS := .* node_modules build dist instance
 
 .PHONY: install run test lint translations extract-messages update-translations serve clean
 
@@ -26,7 +29,7 @@ translations: install
 
 extract-messages: install
 	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output \
-	  --project "Consular Practice Exchange" -o translations/messages.pot .
+	  --ignore-dirs '$(BABEL_IGNORE_DIRS)' --project "Consular Practice Exchange" -o translations/messages.pot .
 
 update-translations: extract-messages
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 100
