@@ -474,3 +474,15 @@ def test_cli_lists_users(runner):
     assert "ana@example.org" in result.output and "olga@example.org" not in result.output
     result = runner.invoke(args=["users", "list", "--role", "admin"])
     assert result.output.strip() == "No accounts."
+
+
+def test_missing_or_unknown_choices_are_400(client, admin):
+    user = make_user("liaison")
+    response = client.post(f"/admin/users/{user.id}", data={})
+    assert response.status_code == 400 and "Not a valid choice" in text_of(response)
+    response = client.post(f"/admin/users/{user.id}", data={"role": "emperor", "delegation": "1"})
+    assert response.status_code == 400
+    response = client.post("/admin/invitations", data={"email": "a@example.org", "delegation": "",
+                                                       "role": "liaison", "language": "en"})
+    assert response.status_code == 400 and "This field is required." in text_of(response)
+    assert db.session.get(User, user.id).role == "liaison"

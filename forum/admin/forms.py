@@ -87,8 +87,9 @@ class UserFilterForm(FlaskForm):
 class UserAccountForm(FlaskForm):
     """Change an account's role and delegation."""
 
-    role = SelectField(_l("Role"), validators=[DataRequired()])
-    delegation = SelectField(_l("Delegation"), validators=[DataRequired()])
+    # No blank option, so no `required`: the choice itself must be one of the listed values.
+    role = SelectField(_l("Role"))
+    delegation = SelectField(_l("Delegation"))
 
     def fill(self, delegations) -> UserAccountForm:
         """Set the choices."""
@@ -146,7 +147,7 @@ class InvitationForm(FlaskForm):
         validators=[DataRequired(), Email(message=_l("Enter a valid email address.")), Length(max=254)],
     )
     delegation = SelectField(_l("Delegation"), validators=[DataRequired()])
-    role = SelectField(_l("Role"), validators=[DataRequired()])
+    role = SelectField(_l("Role"))
     language = SelectField(
         _l("Language of the invitation email"),
         description=_l("Also the first interface language of the new account."),

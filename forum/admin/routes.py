@@ -267,7 +267,7 @@ def _render_invitations(form: InvitationForm, status: int = 200):
     page = db.paginate(query, per_page=INVITATIONS_PER_PAGE, max_per_page=INVITATIONS_PER_PAGE)
     return render_template(
         "admin/invitations.html", form=form, page=page, shown=shown,
-        statuses=INVITATION_STATUS_LABELS, action_form=ConfirmForm(),
+        statuses=INVITATION_STATUS_LABELS,
     ), status
 
 
