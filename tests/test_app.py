@@ -79,12 +79,17 @@ def test_seed_demo_only_into_an_empty_database(app, client, runner):
     from forum.extensions import db
     from forum.models import User
 
+    from forum.demo.accounts import ACCOUNTS
+
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0 and "demo-password-2026" in result.output
-    assert db.session.scalar(select(func.count(User.id))) == 7
+    emails = set(db.session.scalars(select(User.email)))
+    assert {account[0] for account in ACCOUNTS} <= emails
+    assert {"admin@demo.example", "liaison.ca@demo.example"} <= emails
+    count = db.session.scalar(select(func.count(User.id)))
     result = runner.invoke(args=["seed-demo"])
     assert "already has accounts" in result.output
-    assert db.session.scalar(select(func.count(User.id))) == 7
+    assert db.session.scalar(select(func.count(User.id))) == count
 
     response = client.post("/auth/login", data={"email": "liaison.mx@demo.example",
                                                 "password": "demo-password-2026"})
