@@ -76,10 +76,9 @@ def test_403_page_is_translated(client, login_as):
 def test_seed_demo_only_into_an_empty_database(app, client, runner):
     from sqlalchemy import func, select
 
+    from forum.demo.accounts import ACCOUNTS
     from forum.extensions import db
     from forum.models import User
-
-    from forum.demo.accounts import ACCOUNTS
 
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0 and "demo-password-2026" in result.output
