@@ -36,6 +36,12 @@ from .services import BoardInputError
 bp.add_app_template_filter(render_markdown, "markdown")
 
 
+@bp.app_template_filter("iso")
+def format_iso(value) -> str:
+    """A stored UTC time as a machine-readable `datetime` attribute value."""
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
+
+
 @bp.app_template_filter("when")
 def format_when(value) -> str:
     """A date and time in the reader's locale, to the minute (e.g. 7 oct 2026, 16:25)."""
