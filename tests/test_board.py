@@ -477,3 +477,28 @@ def test_word_diff_restores_both_versions():
     assert "".join(t for op, t in pieces if op != "insert") == old
     assert "".join(t for op, t in pieces if op != "delete") == new
     assert ("insert", "all") in [(op, t.strip()) for op, t in pieces]
+
+
+def test_extension_points_are_included(app, client, login_as):
+    """Other features plug into the thread, new-thread and home pages by creating templates."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    partials = {
+        "synthesis/_thread_summary.html": "[summary {{ thread.id }}]",
+        "moderation/_thread_tools.html": "[tools {{ thread.id }}]",
+        "moderation/_post_actions.html": "[mod {{ post.id }}]",
+        "synthesis/_post_actions.html": "[clip {{ post.id }}]",
+        "practices/_post_documents.html": "[docs {{ post.id }}]",
+        "search/_related.html": "[related {{ thread.id }}]",
+        "search/_similar_hint.html": "[similar]",
+    }
+    app.jinja_env.loader = ChoiceLoader([DictLoader(partials), app.jinja_env.loader])
+    app.jinja_env.cache = {}
+    thread = make_thread(category=make_category("public"))
+    post = thread_posts(thread)[0]
+    page = text(client.get(f"/threads/{thread.id}"))
+    for marker in (f"[summary {thread.id}]", f"[tools {thread.id}]", f"[mod {post.id}]",
+                   f"[clip {post.id}]", f"[docs {post.id}]", f"[related {thread.id}]"):
+        assert marker in page, marker
+    login_as(make_user("liaison"))
+    assert "[similar]" in text(client.get("/new"))
