@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "forum.admin",
     # discussion core
     # search
+    "forum.search",
     # practices
     # moderation
     # synthesis
@@ -58,4 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     # search hooks
+    from .search import hooks as search_hooks
+
+    search_hooks.init_app(app)
     return app

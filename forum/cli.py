@@ -41,6 +41,9 @@ def init_app(app: Flask) -> None:
     # users and invitations
 
     # search
+    from .search.commands import search_cli
+
+    app.cli.add_command(search_cli)
 
     # backup and restore
 

@@ -8,6 +8,7 @@ import importlib
 SEEDERS = (
     "forum.demo.accounts",
     # discussion core
+    "forum.demo.search",  # search
     # practices
     # moderation
     # synthesis
