@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from ..delegations import COUNTRIES
 from ..extensions import db
-from ..models import Category, Delegation, GlossaryEntry, Tag, TagSynonym, User
+from ..models import Category, Delegation, GlossaryEntry, Tag, TagSynonym, User, tag_key
 from .analysis import analyze, fold
 
 LANGUAGE_NAMES = {
@@ -90,11 +90,12 @@ def _tag_keys() -> dict[str, int]:
     ).all()
     for tag_id, slug, en, es, fr, merged in rows:
         target = merged or tag_id
-        for text in (slug, slug.replace("-", " "), en, es, fr):
-            if text:
-                keys.setdefault(fold(text), target)
-    for tag_id, key, text in db.session.execute(select(TagSynonym.tag_id, TagSynonym.key, TagSynonym.text)):
-        keys.setdefault(fold(key or text), tag_id)
+        for text in (slug, en, es, fr):
+            if text and tag_key(text):
+                keys.setdefault(tag_key(text), target)
+    for tag_id, text in db.session.execute(select(TagSynonym.tag_id, TagSynonym.text)):
+        if tag_key(text):
+            keys.setdefault(tag_key(text), tag_id)
     return keys
 
 
@@ -102,7 +103,7 @@ def tag_for_text(text: str) -> int | None:
     """The tag whose label, slug or synonym is exactly `text` (case and accents ignored)."""
     if not text:
         return None
-    return _tag_keys().get(fold(text))
+    return _tag_keys().get(tag_key(text))
 
 
 def resolve_tags(value: str) -> list[int]:
