@@ -146,8 +146,8 @@ def full_query(parsed: ParsedQuery) -> wq.Query:
 
 def _any(fieldname: str, values) -> wq.Query:
     values = [str(v) for v in values]
-    if not values:
-        return wq.NullQuery
+    if not values:  # matches nothing (NullQuery would be dropped from an And)
+        return wq.Term(fieldname, "\x00none")
     if len(values) == 1:
         return wq.Term(fieldname, values[0])
     return wq.Or([wq.Term(fieldname, v) for v in values])
@@ -361,8 +361,11 @@ def run(user, raw: str, *, extra_filters: dict | None = None, order: str = "rele
         kwargs = {}
         if order == "newest":
             kwargs = {"sortedby": "created", "reverse": True}
-        results = searcher.search(q, limit=outcome.page * per_page, filter=set(docs),
-                                  collapse="group", terms=True, **kwargs)
+        # Filters go into the query with a constant score: Whoosh ignores `collapse` when a
+        # `filter` is given (both wrap the collector).
+        scoped = wq.And([q, wq.ConstantScoreQuery(fq, 0.0)])
+        results = searcher.search(scoped, limit=outcome.page * per_page, collapse="group",
+                                  terms=True, **kwargs)
         results.fragmenter = ContextFragmenter(maxchars=260, surround=70)
         results.formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t",
                                           between=" … ")
