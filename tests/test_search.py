@@ -6,9 +6,9 @@ import re
 from datetime import datetime
 
 import pytest
+from factories import make_category, make_post, make_thread, make_user
 from flask_login import AnonymousUserMixin
 
-from factories import make_category, make_post, make_thread, make_user
 from forum.extensions import db
 from forum.models import GlossaryEntry, Tag, TagSynonym
 from forum.search import engine
