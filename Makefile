@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install run test lint translations extract-messages update-translations serve clean
+.PHONY: install run test lint translations extract-messages update-translations serve clean bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,6 @@ lint: install
 
 clean:
 	rm -rf $(VENV) instance/*.db instance/search-index .pytest_cache
+
+bench-search: install
+	$(BIN)/python bench/search_bench.py $(BENCH_ARGS)

@@ -10,14 +10,16 @@ Glossary and tags are cached per process and reloaded when their tables change.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from babel import Locale
 from sqlalchemy import func, select
+from whoosh import query as wq
 
 from ..delegations import COUNTRIES
 from ..extensions import db
-from ..models import Category, Delegation, GlossaryEntry, Tag, TagSynonym, User, tag_key
+from ..models import Category, Delegation, GlossaryEntry, Tag, User, tag_key
 from .analysis import analyze, fold
 
 LANGUAGE_NAMES = {
@@ -26,7 +28,15 @@ LANGUAGE_NAMES = {
     "fr": ("fr", "french", "frances", "francais", "fra"),
 }
 
-_cache: dict = {}
+GLOSSARY_CHECK_SECONDS = 5.0
+
+
+
+def _app_cache() -> dict:
+    """Caches belong to one application (one database)."""
+    from flask import current_app
+
+    return current_app.extensions.setdefault("search", {}).setdefault("concepts", {})
 
 
 @dataclass
@@ -43,10 +53,15 @@ def _stamp(model, column) -> tuple:
 
 
 def glossary_variants() -> list[GlossaryVariant]:
-    """Every glossary term with its stems (cached until the glossary changes)."""
-    stamp = _stamp(GlossaryEntry, GlossaryEntry.updated_at)
+    """Every glossary term with its stems (cached; checked for changes every few seconds)."""
+    _cache = _app_cache()
     cached = _cache.get("glossary")
+    now = time.monotonic()
+    if cached and now - cached[2] < GLOSSARY_CHECK_SECONDS:
+        return cached[1]
+    stamp = _stamp(GlossaryEntry, GlossaryEntry.updated_at)
     if cached and cached[0] == stamp:
+        _cache["glossary"] = (stamp, cached[1], now)
         return cached[1]
     variants = []
     for entry in db.session.scalars(select(GlossaryEntry)):
@@ -54,7 +69,7 @@ def glossary_variants() -> list[GlossaryVariant]:
             stems = tuple(analyze(term))
             if stems:
                 variants.append(GlossaryVariant(entry.id, term, stems))
-    _cache["glossary"] = (stamp, variants)
+    _cache["glossary"] = (stamp, variants, now)
     return variants
 
 
@@ -82,33 +97,30 @@ def glossary_expansions(stems: list[str]) -> list[tuple[set[str], list[tuple[str
     return found
 
 
-def _tag_keys() -> dict[str, int]:
-    # Read every time: labels change in place, and a few hundred rows cost about a millisecond.
-    keys: dict[str, int] = {}
-    rows = db.session.execute(
-        select(Tag.id, Tag.slug, Tag.label_en, Tag.label_es, Tag.label_fr, Tag.merged_into_id)
-    ).all()
-    for tag_id, slug, en, es, fr, merged in rows:
-        target = merged or tag_id
-        for text in (slug, en, es, fr):
-            if text and tag_key(text):
-                keys.setdefault(tag_key(text), target)
-    for tag_id, text in db.session.execute(select(TagSynonym.tag_id, TagSynonym.text)):
-        if tag_key(text):
-            keys.setdefault(tag_key(text), tag_id)
-    return keys
+def tag_for_text(text: str, searcher=None) -> int | None:
+    """The tag whose label, slug or synonym is exactly `text` (case, accents, punctuation aside).
 
-
-def tag_for_text(text: str) -> int | None:
-    """The tag whose label, slug or synonym is exactly `text` (case and accents ignored)."""
-    if not text:
+    Looked up in the index (tag documents carry the keys of their labels and synonyms), so it
+    costs no SQL; a renamed tag is found under its new label once the change is applied.
+    """
+    key = tag_key(text)
+    if not key:
         return None
-    return _tag_keys().get(tag_key(text))
+    if searcher is None:
+        from .writer import searcher as open_searcher
+
+        searcher = open_searcher()
+    docnum = next(iter(searcher.docs_for_query(wq.Term("tagkeys", key))), None)
+    if docnum is None:
+        return None
+    return searcher.stored_fields(docnum).get("obj_id")
 
 
 def resolve_tags(value: str) -> list[int]:
     """Tag ids for a tag: filter value (slug, label in any language or synonym)."""
     found = tag_for_text(value)
+    if found is None:
+        found = db.session.scalar(select(Tag.id).where(Tag.slug == value.strip().lower()))
     if found is None:
         rows = db.session.execute(
             select(Tag.id, Tag.label_en, Tag.label_es, Tag.label_fr)
@@ -130,6 +142,7 @@ def country_codes(value: str) -> list[str]:
 
 def country_names() -> dict[str, set[str]]:
     """Every delegation code with its folded names in English, Spanish and French."""
+    _cache = _app_cache()
     if "countries" in _cache:
         return _cache["countries"]
     names: dict[str, set[str]] = {}
@@ -173,4 +186,4 @@ def author_ids(value: str) -> list[int]:
 
 def clear_caches() -> None:
     """Forget cached tags, glossary and countries (tests, after bulk changes)."""
-    _cache.clear()
+    _app_cache().clear()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.routing import BuildError
 
 from ..extensions import db
-from ..models import Post, Tag, TagSynonym, Thread
+from ..models import Post, Tag, TagSynonym, Thread, tag_key
 from ..permissions import visible_posts, visible_threads
 from .registry import ResultItem, SearchKind, register
 
@@ -140,6 +140,7 @@ def build_tags(session, ids: list[int]) -> dict[str, dict | None]:
             "title": " ".join(labels),
             "body": " ".join(labels + [s.text for s in tag.synonyms] + [tag.slug.replace("-", " ")]),
             "tags": str(tag.id),
+            "tagkeys": ",".join(sorted({tag_key(x) for x in labels + [s.text for s in tag.synonyms] + [tag.slug]} - {""})),
             "country": "",
             "category": "",
             "author": "",

@@ -43,7 +43,8 @@ def _seconds(moment: datetime) -> float:
 def prepare(doc: dict) -> dict:
     """The fields given to Whoosh: the document, its spelling text and a content stamp."""
     fields = {name: doc[name] for name in DOCUMENT_FIELDS if name in doc}
-    fields["spell"] = f"{doc.get('title', '')} {doc.get('body', '')}"
+    # Suggestions come from titles and the start of texts: enough vocabulary, a smaller index.
+    fields["spell"] = f"{doc.get('title', '')} {' '.join((doc.get('body') or '').split()[:80])}"
     fields["stamp"] = stamp(doc)
     return fields
 
