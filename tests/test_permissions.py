@@ -115,6 +115,7 @@ MATRIX: dict[str, Rule] = {
     "read a hidden thread": Rule(
         MODERATORS, lambda u, w: perm.can_read_thread(u, w.thread("public", hidden=True))),
     # starting threads
+    "start a thread somewhere": Rule(WRITERS, lambda u, w: perm.can_start_thread(u)),
     "post in a public category": Rule(WRITERS, lambda u, w: perm.can_post_in_category(u, w.category("public"))),
     "post in a members category": Rule(WRITERS, lambda u, w: perm.can_post_in_category(u, w.category("members"))),
     "post in a governments category": Rule(
@@ -189,6 +190,13 @@ def test_visible_filters_agree_with_the_predicates(world, role):
     assert categories == {c for c in db.session.scalars(select(Category)) if perm.can_read_category(user, c)}
     threads = set(db.session.scalars(select(Thread).where(perm.visible_threads(user))))
     assert threads == {t for t in db.session.scalars(select(Thread)) if perm.can_read_thread(user, t)}
+    world.post(None)
+    world.post(None, deleted=True)
+    posts = set(db.session.scalars(select(Post).join(Thread).where(perm.visible_posts(user))))
+    assert posts == {
+        p for p in db.session.scalars(select(Post))
+        if perm.can_read_thread(user, p.thread) and perm.can_read_post_text(user, p)
+    }
 
 
 # The same rules, seen through the pages: status code for each role on each administrative URL.
