@@ -14,8 +14,8 @@ from ..models import GlossaryEntry, Post, Tag, TagSynonym, Thread, tag_key
 from ..permissions import visible_posts, visible_threads
 from .registry import ResultItem, SearchKind, register
 
-THREAD_SPREAD_ATTRS = ("category_id", "category", "is_hidden", "merged_into_id", "tags",
-                       "delegation_id", "title")
+# Thread attributes copied into its replies' documents: changing one re-indexes the replies.
+THREAD_SPREAD_ATTRS = ("category_id", "category", "is_hidden", "merged_into_id", "tags")
 
 
 def endpoint_url(endpoint: str, **values) -> str | None:
