@@ -84,9 +84,10 @@ def app_config(tmp_path, database_template) -> dict:
 
 
 def _forget_request_caches(sender, **extra):
-    """The test keeps one app context (and so one `g`) open across requests: forget what
-    Flask-Login and Flask-Babel cached there, as a fresh request in production would."""
-    for key in ("_login_user", "_flask_babel"):
+    """The test keeps one app context (and so one `g`) open across requests: start each
+    request with an empty `g`, as a fresh request in production would, so what Flask-Login,
+    Flask-Babel and Flask-WTF cached there does not leak to the next request or client."""
+    for key in list(g):
         g.pop(key, None)
 
 
