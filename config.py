@@ -86,6 +86,8 @@ class Config:
     # search settings
 
     # practices and documents
+    PRACTICES_CATEGORY_SLUG = os.environ.get("PRACTICES_CATEGORY_SLUG", "practices")
+    PRACTICES_PER_PAGE = 20
 
     # moderation
 

@@ -19,6 +19,7 @@ BLUEPRINTS = (
     # discussion core
     # search
     # practices
+    "forum.practices",
     # moderation
     # synthesis
     # api

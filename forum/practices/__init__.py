@@ -1,0 +1,7 @@
+"""Practices: structured submissions, country profiles, comparison matrix, documents, open data."""
+
+from flask import Blueprint
+
+bp = Blueprint("practices", __name__)
+
+from . import defaults, routes, routes_data, routes_files  # noqa: E402,F401
