@@ -9,6 +9,7 @@ SEEDERS = (
     "forum.demo.accounts",
     # discussion core
     # practices
+    "forum.demo.practices",
     # moderation
     # synthesis
 )

@@ -39,6 +39,13 @@ def _choices(mapping: dict, blank=None) -> list[SelectChoice]:
     return options
 
 
+def optional_int(value):
+    """Coerce a select value to int, with the blank choice as None."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
 def at_least_one(message):
     """A multi-select that must have at least one value."""
 
@@ -76,7 +83,7 @@ class PracticeForm(FlaskForm):
         description=_l("A short name that says what the practice does, for example “Consular registry of unaccompanied children”."),
     )
     delegation = SelectField(
-        _l("Delegation (country)"), coerce=int,
+        _l("Delegation (country)"), coerce=optional_int,
         validators=[DataRequired(message=_l("Choose the country this practice belongs to."))],
         description=_l("The country whose practice this is."),
     )
