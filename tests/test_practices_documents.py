@@ -241,3 +241,43 @@ def test_removing_a_document(client, become):
     become(liaison)
     assert client.post(f"/documents/{document.id}/delete").status_code == 302
     assert _get(client, f"/documents/{document.id}/{document.filename}").status_code == 404
+
+
+def test_reply_and_new_thread_carry_an_attachment(app, client, become):
+    from factories import make_category
+    from sqlalchemy import func as sql_func
+
+    from forum.models import Post, Thread
+
+    author = make_user("liaison", delegation="SV")
+    thread = make_thread(author)
+    become(author)
+    response = client.post(f"/threads/{thread.id}/reply", data={
+        "body": "Adjunto el protocolo.", "language": "es", "submit": "1",
+        "attachment": (io.BytesIO(PDF), "protocolo.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    document = db.session.scalar(select(Document))
+    post = db.session.get(Post, document.post_id)
+    assert post.body == "Adjunto el protocolo." and document.filename == "protocolo.pdf"
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "protocolo.pdf" in page
+
+    # a refused file publishes nothing and keeps the text
+    posts_before = db.session.scalar(select(sql_func.count(Post.id)))
+    response = client.post(f"/threads/{thread.id}/reply", data={
+        "body": "Texto que no debe perderse.", "language": "es", "submit": "1",
+        "attachment": (io.BytesIO(ELF), "protocolo.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 415
+    page = response.get_data(as_text=True)
+    assert "This type of file is not accepted" in page and "Texto que no debe perderse." in page
+    assert db.session.scalar(select(sql_func.count(Post.id))) == posts_before
+    assert len(_files(app)) == 1
+
+    category = make_category("members")
+    response = client.post("/new", data={
+        "category": category.slug, "title": "Guía de documentación consular", "tags": "",
+        "body": "Comparto la guía.", "language": "es", "submit": "1",
+        "attachment": (io.BytesIO(_docx()), "guía.docx")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    new = db.session.scalar(select(Thread).where(Thread.title == "Guía de documentación consular"))
+    assert db.session.scalar(select(Document).where(Document.post_id == new.posts[0].id)).kind == "docx"

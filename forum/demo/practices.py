@@ -306,7 +306,7 @@ def seed() -> str:
             for code, value in coverage.items():
                 practice.coverages.append(IndicatorCoverage(indicator_id=indicators[code].id,
                                                             value=value))
-            practice.tags = services._tags_from_text(", ".join(tags), practice.language, author)
+            practice.tags = services.resolve_practice_tags(", ".join(tags), practice.language, author)
             db.session.add(practice)
             db.session.add(PracticeTransition(practice=practice, actor_id=author.id,
                                               from_status=None, to_status="draft",

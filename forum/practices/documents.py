@@ -12,9 +12,10 @@ import re
 import unicodedata
 import uuid
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
@@ -97,15 +98,49 @@ def stored_path(document: Document) -> Path:
     return upload_root() / document.storage_key[:2] / document.storage_key
 
 
-def save_upload(storage, uploader, *, practice=None, post=None) -> Document:
-    """Check and store an uploaded file and commit its Document row; raise UploadError."""
+class StagedUpload:
+    """A checked file waiting under a temporary name until its parent is known."""
+
+    def __init__(self, temp: Path, key: str, kind: str, size: int, sha256: str, name: str):
+        self.temp, self.key, self.kind, self.size, self.sha256 = temp, key, kind, size, sha256
+        self.filename = safe_filename(name, kind)
+        self.final = temp.parent / key[:2] / key
+
+    def attach(self, uploader, *, practice=None, post=None) -> Document:
+        """Move the file into place and commit its Document row (the file goes if that fails)."""
+        try:
+            self.final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.temp, self.final)
+            document = Document(
+                practice_id=getattr(practice, "id", None), post_id=getattr(post, "id", None),
+                uploader_id=uploader.id, filename=self.filename, storage_key=self.key,
+                kind=self.kind, mimetype=KINDS[self.kind][0], size=self.size,
+                sha256=self.sha256,
+            )
+            db.session.add(document)
+            db.session.commit()
+            return document
+        except BaseException:
+            db.session.rollback()
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        """Remove whatever is on disk for this upload."""
+        for path in (self.temp, self.final):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+
+
+def stage_upload(storage) -> StagedUpload:
+    """Stream an uploaded file to a temporary name and check its size and content."""
     if storage is None or not getattr(storage, "filename", ""):
         raise UploadError(_l("Choose a file to upload."), 400)
     limit = current_app.config["MAX_UPLOAD_BYTES"]
-    root = upload_root()
     key = uuid.uuid4().hex
-    temp = root / f".incoming-{key}"
-    final = root / key[:2] / key
+    temp = upload_root() / f".incoming-{key}"
     digest = hashlib.sha256()
     size = 0
     try:
@@ -128,25 +163,33 @@ def save_upload(storage, uploader, *, practice=None, post=None) -> Document:
             raise UploadError(
                 _l("This type of file is not accepted. Upload a PDF, DOCX, XLSX, ODT, PNG or JPEG file."),
                 415)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp, final)
-        document = Document(
-            practice_id=getattr(practice, "id", None), post_id=getattr(post, "id", None),
-            uploader_id=uploader.id, filename=safe_filename(storage.filename, kind),
-            storage_key=key, kind=kind, mimetype=KINDS[kind][0], size=size,
-            sha256=digest.hexdigest(),
-        )
-        db.session.add(document)
-        db.session.commit()
-        return document
     except BaseException:
-        db.session.rollback()
-        for path in (temp, final):
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
+        temp.unlink(missing_ok=True)
         raise
+    return StagedUpload(temp, key, kind, size, digest.hexdigest(), storage.filename)
+
+
+def save_upload(storage, uploader, *, practice=None, post=None) -> Document:
+    """Check and store an uploaded file and commit its Document row; raise UploadError."""
+    return stage_upload(storage).attach(uploader, practice=practice, post=post)
+
+
+@contextmanager
+def post_attachment(field: str = "attachment"):
+    """Stage the optional file of a new post before the post is written.
+
+    Yields None when no file was chosen. Raises UploadError (before anything is stored) when
+    the file is refused; a staged file that was not attached is removed on the way out.
+    """
+    storage = request.files.get(field)
+    if storage is None or not storage.filename:
+        yield None
+        return
+    staged = stage_upload(storage)
+    try:
+        yield staged
+    finally:
+        staged.temp.unlink(missing_ok=True)
 
 
 def remove_document(user, document: Document) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,6 +18,7 @@ from .. import permissions
 from ..extensions import db
 from ..models import Category, Delegation, DelegationKind, Post
 from ..models.practices import (
+    PUBLIC_STATUSES,
     Document,
     MinimumIndicator,
     Practice,
@@ -26,6 +27,7 @@ from ..models.practices import (
     Situation,
     TargetPopulation,
 )
+from ..tags.services import TagInputError
 from . import bp, services
 from .forms import ActionForm, DocumentForm, PracticeForm, ReasonForm, practice_form_class
 from .vocabulary import (
@@ -52,12 +54,25 @@ def _register_template_globals(state) -> None:
         "vocab_label": label,
         "has_endpoint": lambda name: name in state.app.view_functions,
         "post_documents_of": post_documents_of,
+        "recent_practices": recent_practices,
     })
+
+
+def recent_practices(user, limit: int = 5) -> list[Practice]:
+    """The latest published practices the user may see (home page)."""
+    return list(db.session.scalars(
+        select(Practice)
+        .where(permissions.visible_practices(user), Practice.status.in_(PUBLIC_STATUSES))
+        .options(selectinload(Practice.delegation))
+        .order_by(Practice.published_at.desc(), Practice.id.desc()).limit(limit)
+    ))
 
 
 def post_documents_of(post) -> list[Document]:
     """A post's live documents; loaded once per thread and request to avoid a query per post."""
-    cache = g.setdefault("post_documents", {})
+    cache = getattr(request, "_post_documents", None)
+    if cache is None:
+        cache = request._post_documents = {}
     if post.thread_id not in cache:
         rows = db.session.scalars(
             select(Document).join(Post, Post.id == Document.post_id)
@@ -261,7 +276,12 @@ def new_practice():
         ok = _valid_delegation(form) and ok
         if not ok:
             return _render_form(form, None, 422)
-        practice = services.create_practice(current_user, form, indicators)
+        try:
+            practice = services.create_practice(current_user, form, indicators)
+        except TagInputError as error:
+            db.session.rollback()
+            form.tags.errors.append(str(error))
+            return _render_form(form, None, 422)
         flash(_("Draft saved. Only your delegation can see it until you submit it for review."),
               "success")
         return redirect(url_for("practices.view_practice", practice_id=practice.id))
@@ -282,7 +302,12 @@ def edit_practice(practice_id: int):
         ok = _valid_delegation(form) and ok
         if not ok:
             return _render_form(form, practice, 422)
-        services.update_practice(current_user, practice, form, indicators)
+        try:
+            services.update_practice(current_user, practice, form, indicators)
+        except TagInputError as error:
+            db.session.rollback()
+            form.tags.errors.append(str(error))
+            return _render_form(form, practice, 422)
         flash(_("Your changes were saved as revision %(num)d.", num=practice.revision_count),
               "success")
         return redirect(url_for("practices.view_practice", practice_id=practice.id))

@@ -5,17 +5,14 @@ Every public function here commits exactly once (or not at all when it raises).
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from markupsafe import escape
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Category, Post, Tag, TagSynonym, Thread, Visibility, record_audit, utcnow
+from ..markup import render_markdown
+from ..models import Category, Post, Tag, Thread, Visibility, record_audit, utcnow
 from ..models.practices import (
     IndicatorCoverage,
     MinimumIndicator,
@@ -45,12 +42,6 @@ SCALAR_FIELDS = (
 
 class WorkflowError(Exception):
     """A workflow step that is not allowed from the practice's current status."""
-
-
-def fold(text: str) -> str:
-    """Casefold and strip accents, for matching typed text against stored labels."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
 
 
 def active_items(model) -> list:
@@ -101,34 +92,13 @@ def snapshot(practice: Practice) -> dict:
     return data
 
 
-def _tags_from_text(text: str, language: str, user) -> list[Tag]:
-    """Existing tags matched by label, slug or synonym (accent-insensitive); new ones created."""
-    tags: list[Tag] = []
-    for raw in (text or "").split(","):
-        name = " ".join(raw.split())[:100]
-        if not name:
-            continue
-        key = fold(name)
-        slug = re.sub(r"[^a-z0-9]+", "-", key).strip("-")[:100] or "tag"
-        tag = db.session.scalar(select(Tag).where(Tag.slug == slug))
-        if tag is None:
-            tag = db.session.scalar(
-                select(Tag).join(TagSynonym).where(TagSynonym.key == key).limit(1)
-            )
-        if tag is None:
-            for candidate in db.session.scalars(select(Tag).where(Tag.merged_into_id.is_(None))):
-                labels = (candidate.label_en, candidate.label_es, candidate.label_fr)
-                if any(fold(value) == key for value in labels if value):
-                    tag = candidate
-                    break
-        if tag is None:
-            tag = Tag(slug=slug, created_by_id=getattr(user, "id", None))
-            setattr(tag, f"label_{language}", name)
-            db.session.add(tag)
-            db.session.flush()
-        if tag not in tags:
-            tags.append(tag)
-    return tags
+def resolve_practice_tags(text: str, language: str, user) -> list[Tag]:
+    """Typed tags resolved like thread tags (any label or synonym); raises TagInputError."""
+    from ..permissions import can_create_tag
+    from ..tags.services import resolve_tags, split_tag_input
+
+    return resolve_tags(split_tag_input(text), user, language or "en",
+                        may_create=can_create_tag(user))
 
 
 def tag_text(practice: Practice) -> str:
@@ -137,6 +107,7 @@ def tag_text(practice: Practice) -> str:
 
 
 def _apply_form(practice: Practice, form, indicators, user) -> None:
+    tags = resolve_practice_tags(form.tags.data, form.language.data, user)
     for name in SCALAR_FIELDS:
         value = getattr(form, name).data
         if name != "start_year":
@@ -163,7 +134,7 @@ def _apply_form(practice: Practice, form, indicators, user) -> None:
             coverage.value = value
         elif coverage is not None:
             practice.coverages.remove(coverage)
-    practice.tags = _tags_from_text(form.tags.data, practice.language or "en", user)
+    practice.tags = tags
     practice.updated_at = utcnow()
 
 
@@ -194,8 +165,8 @@ def create_practice(user, form, indicators) -> Practice:
     """Save a new practice as a draft of the user's (or the chosen) delegation."""
     practice = Practice(author_id=user.id, delegation_id=user.delegation_id,
                         status=PracticeStatus.DRAFT.value)
-    db.session.add(practice)
     _apply_form(practice, form, indicators, user)
+    db.session.add(practice)
     db.session.add(PracticeTransition(practice=practice, actor_id=user.id, from_status=None,
                                       to_status=PracticeStatus.DRAFT.value))
     _add_revision(practice, user, form.note.data or "")
@@ -297,8 +268,8 @@ def delete_practice(user, practice: Practice, reason: str | None = None) -> None
 # ---------------------------------------------------------------------------------------------
 
 
-def _summary(practice: Practice) -> tuple[str, str]:
-    """The first post of the practice's thread, as Markdown and as safe HTML."""
+def _summary(practice: Practice) -> str:
+    """The first post of the practice's thread, as Markdown in the practice's language."""
     with force_locale(practice.language or "en"):
         link = url_for("practices.view_practice", practice_id=practice.id)
         rows = [
@@ -312,47 +283,51 @@ def _summary(practice: Practice) -> tuple[str, str]:
             (_("Status of the practice"),
              label(IMPLEMENTATION_LABELS, practice.implementation_status)),
         ]
-        rows = [(name, value) for name, value in rows if value]
         intro = _("This thread discusses a practice shared by its delegation.")
         more = _("Read the full practice")
     description = practice.description.strip()
     if len(description) > 800:
         description = description[:800].rsplit(" ", 1)[0] + " …"
-    markdown = "\n".join(
-        [intro, "", *[f"- **{name}**: {value}" for name, value in rows], "", description, "",
-         f"[{more}]({link})"]
-    )
-    items = "".join(f"<li><strong>{escape(name)}</strong>: {escape(value)}</li>"
-                    for name, value in rows)
-    paragraphs = "".join(f"<p>{escape(part)}</p>" for part in description.split("\n\n") if part)
-    html = (f"<p>{escape(intro)}</p><ul>{items}</ul>{paragraphs}"
-            f'<p><a href="{escape(link)}">{escape(more)}</a></p>')
-    return markdown, html
+    lines = [intro, ""]
+    lines += [f"- **{name}**: {_md_escape(value)}" for name, value in rows if value]
+    return "\n".join([*lines, "", _md_escape(description), "", f"[{more}]({link})"])
+
+
+def _md_escape(text: str) -> str:
+    """Typed text shown literally in Markdown (no links, emphasis or HTML of its own)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+!|~" else ch for ch in text or "")
 
 
 def _open_thread(practice: Practice) -> Thread:
-    """Create the thread and its summary post in the current transaction."""
+    """Create the thread and its summary post in the current transaction (no commit).
+
+    Same rows and counters as the board's create_thread, which commits on its own and so
+    cannot share the publishing transaction.
+    """
+    from ..board.services import _bump_counters, _set_tags
+
     now = utcnow()
-    markdown, html = _summary(practice)
-    thread = Thread(category_id=practice.category_id, title=practice.title,
-                    language=practice.language, author_id=practice.author_id,
-                    delegation_id=practice.delegation_id, created_at=now, last_post_at=now,
-                    post_count=1)
-    thread.posts.append(Post(number=1, author_id=practice.author_id,
-                             delegation_id=practice.delegation_id, language=practice.language,
-                             body=markdown, body_html=html, created_at=now))
-    thread.tags = list(practice.tags)
-    db.session.add(thread)
+    markdown = _summary(practice)
     category = db.session.get(Category, practice.category_id)
-    category.thread_count = (category.thread_count or 0) + 1
-    category.post_count = (category.post_count or 0) + 1
-    category.last_post_at = now
+    thread = Thread(category_id=category.id, title=practice.title, language=practice.language,
+                    author_id=practice.author_id, delegation_id=practice.delegation_id,
+                    created_at=now, last_post_at=now, post_count=0)
+    db.session.add(thread)
+    _set_tags(thread, list(practice.tags))
+    db.session.flush()
+    number = _bump_counters(thread, category, new_thread=True, now=now)
+    db.session.add(Post(thread_id=thread.id, number=number, author_id=practice.author_id,
+                        delegation_id=practice.delegation_id, language=practice.language,
+                        body=markdown, body_html=str(render_markdown(markdown)),
+                        created_at=now))
     practice.thread = thread
     return thread
 
 
 def _refresh_thread(practice: Practice) -> None:
     """Keep the thread's title, category, tags and summary post in step with the practice."""
+    from ..board.services import _set_tags
+
     thread = practice.thread
     thread.title = practice.title
     thread.language = practice.language
@@ -360,12 +335,15 @@ def _refresh_thread(practice: Practice) -> None:
         old = db.session.get(Category, thread.category_id)
         new = db.session.get(Category, practice.category_id)
         old.thread_count = max(0, (old.thread_count or 0) - 1)
+        old.post_count = max(0, (old.post_count or 0) - (thread.post_count or 0))
         new.thread_count = (new.thread_count or 0) + 1
+        new.post_count = (new.post_count or 0) + (thread.post_count or 0)
         thread.category_id = practice.category_id
-    thread.tags = list(practice.tags)
-    if thread.posts:
-        first = thread.posts[0]
-        first.body, first.body_html = _summary(practice)
+    _set_tags(thread, list(practice.tags))
+    first = db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == 1))
+    if first is not None:
+        first.body = _summary(practice)
+        first.body_html = str(render_markdown(first.body))
         first.language = practice.language
 
 
