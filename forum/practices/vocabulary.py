@@ -74,3 +74,7 @@ def label(mapping: dict, code: str | None) -> str:
         return ""
     value = mapping.get(code)
     return str(value) if value is not None else code
+
+# The navigation partial lives in a folder the message extractor skips (names starting with
+# "_"), so its labels are declared here to reach the catalogs.
+NAV_LABELS = (_l("Practices"), _l("Countries"), _l("Compare"), _l("Review practices"))
