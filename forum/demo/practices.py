@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..delegations import delegation_by_code
 from ..extensions import db
-from ..models import User, utcnow
+from ..models import Tag, User, utcnow
 from ..models.practices import (
     IndicatorCoverage,
     MinimumIndicator,
@@ -75,7 +75,7 @@ PRACTICES = [
         focal_name="Lucía Hernández", focal_role="Coordinadora de protección consular",
         focal_email="proteccion.demo@example.org",
         coverage=_cov(yes=ALL[:12], partly=("follow_up",)),
-        tags=["niñez no acompañada", "registro de casos"],
+        tags=["unaccompanied-minors", "case-management"],
     ),
     dict(
         country="MX", language="en", status="published", months_ago=8,
@@ -92,7 +92,7 @@ PRACTICES = [
         implementation_status="operational", start_year=2019,
         coverage=_cov(yes=("case_id", "date_opened", "consulate", "nationality", "sex", "assistance_type"),
                       partly=("age", "referral", "outcome"), no=("unaccompanied",)),
-        tags=["migrant workers"],
+        tags=["temporary-work", "mobile-consulates"],
     ),
     dict(
         country="GT", language="es", status="published", months_ago=14,
@@ -113,7 +113,7 @@ PRACTICES = [
         constraints="Las hojas de cálculo se duplican y es difícil consolidarlas.",
         coverage=_cov(yes=("case_id", "date_opened", "consulate", "age", "sex", "unaccompanied"),
                       partly=("vulnerability", "referral"), no=("outcome", "date_closed", "follow_up")),
-        tags=["niñez no acompañada", "retorno"],
+        tags=["unaccompanied-minors", "returns"],
     ),
     dict(
         country="CA", language="fr", status="published", months_ago=16,
@@ -137,7 +137,7 @@ PRACTICES = [
         coverage=_cov(yes=("case_id", "date_opened", "consulate", "nationality", "age", "sex",
                            "vulnerability", "assistance_type", "outcome", "date_closed", "follow_up"),
                       partly=("referral",), no=("unaccompanied",)),
-        tags=["détention"],
+        tags=["immigration-detention", "case-management"],
     ),
     dict(
         country="SV", language="es", status="published", months_ago=11,
@@ -155,7 +155,7 @@ PRACTICES = [
         coverage=_cov(yes=("case_id", "date_opened", "consulate", "nationality", "sex", "vulnerability",
                            "referral", "assistance_type"),
                       partly=("age", "outcome", "follow_up"), no=("date_closed",)),
-        tags=["trata de personas"],
+        tags=["human-trafficking", "referral-pathways"],
     ),
     dict(
         country="HN", language="es", status="published", months_ago=6,
@@ -306,7 +306,8 @@ def seed() -> str:
             for code, value in coverage.items():
                 practice.coverages.append(IndicatorCoverage(indicator_id=indicators[code].id,
                                                             value=value))
-            practice.tags = services.resolve_practice_tags(", ".join(tags), practice.language, author)
+            # Only tags that already exist (the discussion demo's curated, multilingual ones).
+            practice.tags = list(db.session.scalars(select(Tag).where(Tag.slug.in_(tags))))
             db.session.add(practice)
             db.session.add(PracticeTransition(practice=practice, actor_id=author.id,
                                               from_status=None, to_status="draft",
