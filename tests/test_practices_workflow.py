@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from factories import make_user
 from practices_support import become_fixture, form_data, lists, practices_category  # noqa: F401
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import AuditEvent, Post, Thread
@@ -195,3 +195,55 @@ def test_bad_input_in_spanish(client, become):
     page = response.get_data(as_text=True)
     assert "Elija al menos una población destinataria." in page
     assert "Indique un año entre 1950 y" in page
+
+
+def test_a_stale_edit_is_refused_and_keeps_the_text(client, become):
+    populations, _, _ = lists()
+    category = practices_category()
+    liaison = make_user("liaison", delegation="GT")
+    colleague = make_user("liaison", delegation="GT")
+    become(liaison)
+    data = form_data(category, [populations["travellers"]], title="Registro de viajeros")
+    client.post("/practices/new", data=data)
+    practice = db.session.scalar(select(Practice))
+    page = client.get(f"/practices/{practice.id}/edit").get_data(as_text=True)
+    assert 'name="base_revision" type="hidden" value="1"' in page
+    become(colleague)
+    client.post(f"/practices/{practice.id}/edit",
+                data=data | {"base_revision": "1", "description": "Versión de la colega."})
+    become(liaison)
+    response = client.post(f"/practices/{practice.id}/edit",
+                           data=data | {"base_revision": "1", "description": "Mi versión."})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Someone saved a newer version" in page and "Mi versión." in page
+    db.session.refresh(practice)
+    assert practice.description == "Versión de la colega." and practice.revision_count == 2
+
+
+def test_a_step_already_taken_by_someone_else(client, become):
+    populations, _, _ = lists()
+    category = practices_category()
+    liaison = make_user("liaison", delegation="GT")
+    become(liaison)
+    client.post("/practices/new", data=form_data(category, [populations["travellers"]]))
+    practice = db.session.scalar(select(Practice))
+    client.post(f"/practices/{practice.id}/submit")
+    become(make_user("moderator"))
+    assert client.post(f"/practices/{practice.id}/publish").status_code == 302
+    # a second reviewer who still sees the old page tries to publish again
+    from forum.practices import services
+
+    db.session.refresh(practice)
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    set_committed_value(practice, "status", "submitted")  # what the stale page believed
+    try:
+        services.publish_practice(make_user("facilitator"), practice)
+        raised = False
+    except services.WorkflowError:
+        raised = True
+        db.session.rollback()
+    assert raised
+    assert db.session.scalar(select(func.count(Thread.id))) == 1
+    assert client.post(f"/practices/{practice.id}/publish").status_code == 403

@@ -8,6 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -180,6 +181,7 @@ class PracticeForm(FlaskForm):
         _l("Tags"), filters=TEXT, validators=[Optional(), Length(max=500)],
         description=_l("Keywords separated by commas, in any language."),
     )
+    base_revision = HiddenField()
     note = StringField(
         _l("What did you change?"), filters=TEXT, validators=[Optional(), Length(max=300)],
         description=_l("A short note kept with this revision."),

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -234,6 +235,7 @@ def _build_form(practice: Practice | None):
             form.populations.data = [p.id for p in practice.populations]
             form.situations.data = [s.id for s in practice.situations]
             form.tags.data = services.tag_text(practice)
+            form.base_revision.data = str(practice.revision_count)
             for indicator in indicators:
                 form[f"indicator_{indicator.id}"].data = practice.coverage_of(indicator.id) or ""
     return form, indicators
@@ -308,6 +310,13 @@ def edit_practice(practice_id: int):
             db.session.rollback()
             form.tags.errors.append(str(error))
             return _render_form(form, practice, 422)
+        except (services.StaleEdit, IntegrityError):
+            db.session.rollback()
+            form.form_errors.append(_(
+                "Someone saved a newer version of this practice while you were editing. "
+                "Your text is still below: compare it with the history, then save again."))
+            form.base_revision.data = str(practice.revision_count)
+            return _render_form(form, practice, 409)
         flash(_("Your changes were saved as revision %(num)d.", num=practice.revision_count),
               "success")
         return redirect(url_for("practices.view_practice", practice_id=practice.id))
@@ -341,7 +350,11 @@ def _workflow(practice_id: int, allowed, step, message: str, needs_reason: bool 
     except services.WorkflowError:
         db.session.rollback()
         flash(_("This practice has changed meanwhile; the action no longer applies."), "error")
-        return redirect(url_for("practices.view_practice", practice_id=practice.id)), 409
+        return render_template(
+            "practices/view.html", practice=practice,
+            indicators=services.all_items(MinimumIndicator), reason_form=ReasonForm(),
+            action_form=ActionForm(), document_form=DocumentForm(),
+        ), 409
     flash(message, "success")
     return redirect(url_for("practices.view_practice", practice_id=practice.id))
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..markup import render_markdown
@@ -154,10 +155,18 @@ def _add_revision(practice: Practice, user, note: str = "") -> PracticeRevision:
 
 def _transition(practice: Practice, actor, to_status: PracticeStatus,
                 reason: str | None = None) -> PracticeTransition:
-    step = PracticeTransition(practice=practice, actor_id=actor.id, from_status=practice.status,
+    """Move to a status only if nobody moved the practice meanwhile (a conditional UPDATE)."""
+    before = practice.status
+    moved = db.session.execute(
+        update(Practice).where(Practice.id == practice.id, Practice.status == before)
+        .values(status=to_status.value).execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise WorkflowError(before)
+    step = PracticeTransition(practice=practice, actor_id=actor.id, from_status=before,
                               to_status=to_status.value, reason=reason)
     db.session.add(step)
-    practice.status = to_status.value
+    set_committed_value(practice, "status", to_status.value)
     return step
 
 
@@ -174,8 +183,14 @@ def create_practice(user, form, indicators) -> Practice:
     return practice
 
 
+class StaleEdit(Exception):
+    """Someone saved a newer revision since the form was opened."""
+
+
 def update_practice(user, practice: Practice, form, indicators) -> Practice:
     """Save changes as a new revision; a published practice's thread follows the title."""
+    if form.base_revision.data and form.base_revision.data != str(practice.revision_count):
+        raise StaleEdit(practice.revision_count)
     _apply_form(practice, form, indicators, user)
     _add_revision(practice, user, form.note.data or "")
     if practice.thread is not None:
