@@ -31,6 +31,7 @@ from ..models.practices import (
 from ..tags.services import TagInputError
 from . import bp, services
 from .forms import ActionForm, DocumentForm, PracticeForm, ReasonForm, practice_form_class
+from .searching import related_practices
 from .vocabulary import (
     EVIDENCE_LABELS,
     GROUP_LABELS,
@@ -182,8 +183,9 @@ def view_practice(practice_id: int):
     practice = load_practice(practice_id)
     indicators = services.all_items(MinimumIndicator)
     shown = [i for i in indicators if i.is_active or practice.coverage_of(i.id)]
+    related = related_practices(current_user, practice) if practice.is_public else []
     return render_template(
-        "practices/view.html", practice=practice, indicators=shown,
+        "practices/view.html", practice=practice, indicators=shown, related=related,
         reason_form=ReasonForm(), action_form=ActionForm(), document_form=DocumentForm(),
     )
 
