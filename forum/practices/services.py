@@ -13,7 +13,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..markup import render_markdown
-from ..models import Category, Post, Tag, Thread, Visibility, record_audit, utcnow
+from ..models import (
+    Category,
+    Post,
+    Tag,
+    Thread,
+    Visibility,
+    record_audit,
+    record_change,
+    utcnow,
+)
 from ..models.practices import (
     IndicatorCoverage,
     MinimumIndicator,
@@ -163,6 +172,8 @@ def _transition(practice: Practice, actor, to_status: PracticeStatus,
     ).rowcount
     if moved != 1:
         raise WorkflowError(before)
+    # A bulk UPDATE fires no ORM events: tell the search index directly.
+    record_change("practice", practice.id)
     step = PracticeTransition(practice=practice, actor_id=actor.id, from_status=before,
                               to_status=to_status.value, reason=reason)
     db.session.add(step)
