@@ -74,3 +74,20 @@ def test_forms_render_for_writers_and_list_managers(client, demo, become):
         assert client.get(f"/practices/lists/{kind}").status_code == 200
         assert client.get(f"/practices/lists/{kind}/new").status_code == 200
     assert client.get("/practices/review").status_code == 200
+
+
+def test_a_new_installation_gets_the_default_lists(client, become):
+    from factories import make_user
+
+    from forum.models.practices import MinimumIndicator
+
+    become(make_user("liaison", delegation="NI"))
+    page = client.get("/practices/new").get_data(as_text=True)
+    assert "Unaccompanied children and adolescents" in page and "Case identifier" in page
+    assert db.session.scalar(select(MinimumIndicator).where(MinimumIndicator.code == "follow_up"))
+
+
+def test_home_page_lists_recent_practices(client, demo):
+    page = client.get("/").get_data(as_text=True)
+    assert "Recently published practices" in page
+    assert "Case management for U.S. citizens in crisis abroad" in page or "Asistencia consular" in page
