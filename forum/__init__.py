@@ -20,6 +20,7 @@ BLUEPRINTS = (
     # search
     # practices
     # moderation
+    "forum.moderation",
     # synthesis
     # api
 )

@@ -19,6 +19,16 @@ from .tags import Tag, TagSynonym
 # practices
 
 # moderation
+# isort: split
+from .curation import (
+    Flag,
+    FlagReason,
+    FlagResolution,
+    FlagStatus,
+    FlagTarget,
+    ModeratorMessage,
+    TagRedirect,
+)
 
 # synthesis
 
@@ -45,4 +55,12 @@ __all__ = [
     "record_change",
     "thread_tag",
     "utcnow",
+    # moderation
+    "Flag",
+    "FlagReason",
+    "FlagResolution",
+    "FlagStatus",
+    "FlagTarget",
+    "ModeratorMessage",
+    "TagRedirect",
 ]
