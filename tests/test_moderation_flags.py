@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from factories import make_category, make_post, make_thread, make_user
 from flask import g
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import AuditEvent, Flag, ModeratorMessage
-from factories import make_category, make_post, make_thread, make_user
 
 
 @pytest.fixture

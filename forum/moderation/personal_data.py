@@ -43,7 +43,7 @@ PHONE_WORDS = re.compile(
 REFERENCE_WORDS = re.compile(
     r"(?:art[íi]?(?:cle|culo|\.)?s?|ley|law|loi|decreto|d[ée]cret|decree|reglamento|"
     r"r[ée]glement|resoluci[óo]n|r[ée]solution|resolution|acuerdo|accord|agreement|"
-    r"expediente|n[º°o]\.?|num(?:ber|[ée]ro)?\.?|no\.|case|caso|cas|dossier|file|"
+    r"expediente|n[º°o]\.?|num(?:ber|[ée]ro)?\.?|n[úu]mero|no\.|case|caso|cas|dossier|file|"
     r"isbn|issn|p\.|pp\.|page|p[áa]gina)\s*:?\s*$",
     re.IGNORECASE,
 )

@@ -515,7 +515,10 @@ def _renumber(thread: Thread) -> None:
     """Number a thread's posts 1..n by date and fix its counters."""
     posts = sorted(thread.posts, key=lambda p: (p.created_at, p.id or 0))
     for number, post in enumerate(posts, start=1):
-        post.number = number
+        if post.number != number:
+            post.number = number
+            if post.id is not None:
+                record_change("post", post.id)
     thread.post_count = len(posts)
     if posts:
         thread.last_post_at = max(p.created_at for p in posts)
