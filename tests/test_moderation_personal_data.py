@@ -83,3 +83,37 @@ def test_findings_have_positions(app):
     text = "Call 202-555-0147 now."
     (finding,) = find_personal_data(text)
     assert text[finding.start:finding.end] == finding.text == "202-555-0147"
+
+
+def test_guard_asks_then_flags_confirmed_items(app):
+    from factories import make_post, make_thread
+    from flask import render_template_string
+    from sqlalchemy import select
+
+    from forum.extensions import db
+    from forum.models import Flag
+    from forum.moderation.guard import PersonalDataGuard
+
+    text = "Her passport number is G12345678."
+    with app.test_request_context(method="POST", data={"body": text}):
+        guard = PersonalDataGuard(text)
+        assert guard.needs_confirmation and guard.kinds == ["id_number"]
+        html = render_template_string(
+            '{% include "moderation/_personal_data_warning.html" %}', personal_data=guard)
+        assert "This platform is for practices, not cases." in html
+        assert "G12345678" in html and 'name="personal_data_confirmed"' in html
+    post = make_post(make_thread(), body=text)
+    with app.test_request_context(method="POST",
+                                  data={"body": text, "personal_data_confirmed": "1"}):
+        guard = PersonalDataGuard(text)
+        assert not guard.needs_confirmation
+        guard.flag_if_confirmed("post", post.id)
+        guard.flag_if_confirmed("post", post.id)  # never twice
+    flag = db.session.scalars(select(Flag)).one()
+    assert (flag.is_automatic, flag.reason, flag.reporter_id, flag.detail) == (
+        True, "personal_data", None, "id_number")
+    with app.test_request_context(method="POST", data={"body": "Article 12 of Law 8764."}):
+        guard = PersonalDataGuard("Article 12 of Law 8764.")
+        assert not guard.needs_confirmation
+        guard.flag_if_confirmed("post", post.id + 1)
+    assert len(db.session.scalars(select(Flag)).all()) == 1

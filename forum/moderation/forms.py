@@ -81,6 +81,14 @@ ACTION_LABELS = {
 }
 
 
+PERSONAL_DATA_LABELS = {
+    "email": _l("email address of a person"),
+    "phone": _l("phone number"),
+    "id_number": _l("passport or identity document number"),
+    "birth_date": _l("date of birth"),
+}
+
+
 def label_of(mapping: dict, key) -> str:
     """The translated label of a key, or the key itself when unknown."""
     value = mapping.get(str(key) if key is not None else "")

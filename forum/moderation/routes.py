@@ -31,6 +31,7 @@ from . import bp, services
 from .forms import (
     ACTION_LABELS,
     GROUP_LABELS,
+    PERSONAL_DATA_LABELS,
     REASON_LABELS,
     RESOLUTION_LABELS,
     STATUS_LABELS,
@@ -63,6 +64,7 @@ def moderation_label(kind: str, key) -> str:
         "target": TARGET_LABELS,
         "group": GROUP_LABELS,
         "action": ACTION_LABELS,
+        "personal_data": PERSONAL_DATA_LABELS,
     }[kind]
     return label_of(mapping, key)
 
@@ -73,6 +75,17 @@ def open_flag_count() -> int:
     if not permissions.can_review_flags(current_user):
         return 0
     return services.open_items_count()
+
+
+@bp.app_template_global()
+def unread_moderator_messages() -> int:
+    """Messages from moderators the current member has not opened yet (one COUNT query)."""
+    if not permissions.can_see_own_flags(current_user):
+        return 0
+    return db.session.scalar(
+        select(func.count(ModeratorMessage.id)).where(
+            ModeratorMessage.recipient_id == current_user.id, ModeratorMessage.read_at.is_(None))
+    ) or 0
 
 
 def thread_url(thread: Thread) -> str:
