@@ -242,3 +242,15 @@ def test_new_flag_after_resolution_is_allowed(client, login_as, setup):
     login_as(member)
     assert flag(client, setup["post"], reason="inappropriate").status_code == 302
     assert len(db.session.scalars(select(Flag)).all()) == 2
+
+
+@pytest.mark.parametrize("locale,texts", [
+    ("es", ["Cola de revisión", "Señalar un mensaje a la moderación", "Fuera de tema"]),
+    ("fr", ["File d’examen", "Signaler un message à la modération", "Hors sujet"]),
+])
+def test_pages_are_translated(client, login_as, setup, locale, texts):
+    login_as(make_user("moderator", locale=locale))
+    queue = client.get("/moderation/queue").get_data(as_text=True)
+    flag_page = client.get(f"/moderation/flag/post/{setup['post'].id}").get_data(as_text=True)
+    assert texts[0] in queue
+    assert texts[1] in flag_page and texts[2] in flag_page
