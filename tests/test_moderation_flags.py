@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import pytest
 from factories import make_category, make_post, make_thread, make_user
-from flask import g
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import AuditEvent, Flag, ModeratorMessage
-
-
-@pytest.fixture
-def login_as(login_as):
-    """Switch users between requests (the app context, and so `g`, outlives one request)."""
-
-    def _login(user):
-        g.pop("_login_user", None)
-        return login_as(user)
-
-    return _login
 
 
 @pytest.fixture

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import pytest
 from factories import make_category, make_thread, make_user
-from flask import g
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import AuditEvent, SearchChange, Tag, TagRedirect, TagSynonym, Thread
-from forum.moderation.services import tag_redirect_for
-
-
-@pytest.fixture
-def login_as(login_as):
-    """Switch users between requests (the app context, and so `g`, outlives one request)."""
-
-    def _login(user):
-        g.pop("_login_user", None)
-        return login_as(user)
-
-    return _login
+from forum.moderation.tag_curation import tag_redirect_for
 
 
 def make_tag(slug, en=None, es=None, fr=None, created_by=None, synonyms=()):
@@ -169,11 +157,11 @@ def test_merge_tag_bad_input(client, login_as):
 def test_chained_redirects(app):
     a, b = make_tag("a-tag", "a"), make_tag("b-tag", "b")
     c = make_tag("c-tag", "c")
-    from forum.moderation import services
+    from forum.moderation import tag_curation
 
     moderator = make_user("moderator")
-    services.merge_tags(moderator, a, b)
-    services.merge_tags(moderator, b, c)
+    tag_curation.merge_tags(moderator, a, b)
+    tag_curation.merge_tags(moderator, b, c)
     assert tag_redirect_for("a-tag").slug == "c-tag"
     assert db.session.get(Tag, a.id).merged_into_id == c.id
     db.session.add(TagRedirect(old_slug="old-b", tag_id=b.id))

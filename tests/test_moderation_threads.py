@@ -6,22 +6,10 @@ from datetime import timedelta
 
 import pytest
 from factories import make_category, make_post, make_thread, make_user
-from flask import g
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import AuditEvent, Category, Post, SearchChange, Tag, Thread, utcnow
-
-
-@pytest.fixture
-def login_as(login_as):
-    """Switch users between requests (the app context, and so `g`, outlives one request)."""
-
-    def _login(user):
-        g.pop("_login_user", None)
-        return login_as(user)
-
-    return _login
 
 
 @pytest.fixture
@@ -286,7 +274,7 @@ def test_merge_into_a_thread_the_moderator_cannot_see(client, login_as, thread):
 
 
 def test_merge_failure_leaves_nothing_half_done(app, thread, monkeypatch):
-    from forum.moderation import services
+    from forum.moderation import thread_tools
 
     target = make_thread(make_user("liaison"), thread.category)
     moderator = make_user("moderator")
@@ -294,9 +282,9 @@ def test_merge_failure_leaves_nothing_half_done(app, thread, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_recount_category", boom)
+    monkeypatch.setattr(thread_tools, "_recount_category", boom)
     with pytest.raises(RuntimeError):
-        services.merge_threads(moderator, thread, target)
+        thread_tools.merge_threads(moderator, thread, target)
     db.session.expire_all()
     assert db.session.get(Thread, thread.id).merged_into_id is None
     assert len(db.session.get(Thread, thread.id).posts) == 2
