@@ -72,3 +72,19 @@ def test_audit_log_is_read_only(client, login_as, events, app):
     rules = [r for r in app.url_map.iter_rules() if "audit" in r.rule]
     assert all(r.methods <= {"GET", "HEAD", "OPTIONS"} for r in rules)
     assert len(db.session.scalars(select(AuditEvent)).all()) == 3
+
+
+def test_demo_seed_fills_the_queue_and_the_log(app):
+    from factories import make_category, make_post, make_thread
+
+    from forum.demo import accounts, moderation
+    from forum.models import Flag
+
+    accounts.seed()
+    thread = make_thread(make_user("liaison"), make_category("members"))
+    for _ in range(4):
+        make_post(thread, make_user("liaison"))
+    summary = moderation.seed()
+    assert summary.startswith("4 open flags")
+    assert len(db.session.scalars(select(Flag)).all()) == 4
+    assert [e.action for e in db.session.scalars(select(AuditEvent))] == ["thread.pin"]

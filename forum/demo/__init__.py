@@ -10,6 +10,7 @@ SEEDERS = (
     # discussion core
     # practices
     # moderation
+    "forum.demo.moderation",
     # synthesis
 )
 
