@@ -355,3 +355,18 @@ def test_thread_tools_partial_renders_for_moderators_only(app, thread):
                                       '{% include "moderation/_post_actions.html" %}',
                                       thread=thread, post=thread.posts[1])
         assert "merge" not in html and "/moderation/flag/post/" in html
+
+
+def test_split_stale_selection_and_missing_category(client, login_as, thread):
+    other = make_thread(make_user("liaison"), thread.category)
+    login_as(make_user("moderator"))
+    url = f"/moderation/thread/{thread.id}/split"
+    response = client.post(url, data={"posts": [other.posts[0].id], "title": "x",
+                                      "category": thread.category_id})
+    assert response.status_code == 422
+    assert "no longer in this thread" in response.get_data(as_text=True)
+    response = client.post(url, data={"posts": [thread.posts[1].id], "title": "x",
+                                      "category": 9999})
+    assert response.status_code == 422
+    assert "That category does not exist." in response.get_data(as_text=True)
+    assert audit_actions() == []

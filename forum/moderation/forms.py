@@ -204,8 +204,7 @@ class CloseForm(FlaskForm):
 class MoveForm(FlaskForm):
     """Choose the category a thread moves to (choices filled by the view)."""
 
-    category = SelectField(_l("Move to the category"), coerce=int,
-                           validators=[InputRequired(message=_l("Choose a category."))])
+    category = SelectField(_l("Move to the category"), coerce=int)
 
 
 class MergeForm(FlaskForm):
@@ -238,8 +237,7 @@ class SplitForm(FlaskForm):
         filters=[strip_controls],
         validators=[DataRequired(message=_l("Give the new thread a title.")), Length(max=200)],
     )
-    category = SelectField(_l("Category of the new thread"), coerce=int,
-                           validators=[InputRequired(message=_l("Choose a category."))])
+    category = SelectField(_l("Category of the new thread"), coerce=int)
 
     def validate_posts(self, field):
         """At least one post."""

@@ -289,6 +289,9 @@ def audit_log():
     status = 200
     if request.args and not form.validate():
         status = 400
+        for field in (form.date_from, form.date_to):
+            if field.errors:
+                field.raw_data = []  # a date input cannot show what was typed
     query = select(AuditEvent).options(selectinload(AuditEvent.actor))
     if form.actor.data and form.actor.data.isdigit():
         query = query.where(AuditEvent.actor_id == int(form.actor.data))

@@ -240,6 +240,11 @@ def split_thread(thread_id: int):
             form.posts.data = selected
     context = {"form": form, "thread": thread}
     if not form.validate_on_submit():
+        if form.category.errors:
+            form.category.errors = [_("That category does not exist.")]
+        if form.posts.errors and form.posts.data:
+            form.posts.errors = [_("Some of the selected posts are no longer in this thread. "
+                                   "Check the selection again.")]
         return render_template("moderation/split.html", **context), (
             422 if form.errors else 200)
     category = db.session.get(Category, form.category.data)
