@@ -46,7 +46,7 @@ def test_audit_log_lists_and_filters(client, login_as, events):
     page = client.get("/moderation/audit").get_data(as_text=True)
     assert "3 entries" in page
     assert page.index("Hidden post") < page.index("old → new") < page.index("Pinned thread")
-    assert "Thread pinned" in page and "Case data" in page
+    assert "thread pinned" in page and "Case data" in page
     by_actor = client.get(f"/moderation/audit?actor={events['alice'].id}").get_data(as_text=True)
     assert "2 entries" in by_actor and "old → new" not in by_actor
     by_action = client.get("/moderation/audit?action=tag.merge").get_data(as_text=True)
@@ -88,3 +88,12 @@ def test_demo_seed_fills_the_queue_and_the_log(app):
     assert summary.startswith("4 open flags")
     assert len(db.session.scalars(select(Flag)).all()) == 4
     assert [e.action for e in db.session.scalars(select(AuditEvent))] == ["thread.pin"]
+
+
+def test_other_features_actions_are_labelled(client, login_as, app):
+    admin = make_user("admin")
+    record_audit(admin, "user.suspended", "user", admin.id, label="someone@example.org")
+    db.session.commit()
+    login_as(admin)
+    page = client.get("/moderation/audit?target_type=user").get_data(as_text=True)
+    assert "account suspended" in page

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formfields import strip, strip_controls
+from ..templating import AUDIT_ACTION_LABELS
 
 REASON_LABELS = {
     "personal_data": _l("Contains personal data of a migrant or a case"),
@@ -56,29 +57,34 @@ GROUP_LABELS = {
 }
 
 ACTION_LABELS = {
-    "flag.dismissed": _l("Flags dismissed"),
-    "flag.hidden": _l("Flagged item hidden"),
-    "flag.edited": _l("Flagged item edited"),
-    "flag.locked": _l("Thread of a flagged item locked"),
-    "flag.messaged": _l("Author of a flagged item contacted"),
-    "thread.pin": _l("Thread pinned"),
-    "thread.unpin": _l("Thread unpinned"),
-    "thread.lock": _l("Thread locked"),
-    "thread.unlock": _l("Thread unlocked"),
-    "thread.move": _l("Thread moved"),
-    "thread.merge": _l("Threads merged"),
-    "thread.split": _l("Thread split"),
-    "thread.hide": _l("Thread hidden"),
-    "thread.restore": _l("Thread restored"),
-    "thread.close": _l("Thread closed"),
-    "thread.reopen": _l("Thread reopened"),
-    "post.hide": _l("Post hidden"),
-    "post.restore": _l("Post restored"),
-    "tag.edit": _l("Tag edited"),
-    "tag.synonym_add": _l("Tag synonym added"),
-    "tag.synonym_remove": _l("Tag synonym removed"),
-    "tag.merge": _l("Tags merged"),
+    "flag.dismissed": _l("flags dismissed"),
+    "flag.hidden": _l("flagged item hidden"),
+    "flag.edited": _l("flagged item edited"),
+    "flag.locked": _l("thread of a flagged item locked"),
+    "flag.messaged": _l("author of a flagged item contacted"),
+    "thread.pin": _l("thread pinned"),
+    "thread.unpin": _l("thread unpinned"),
+    "thread.lock": _l("thread locked"),
+    "thread.unlock": _l("thread unlocked"),
+    "thread.move": _l("thread moved"),
+    "thread.merge": _l("threads merged"),
+    "thread.split": _l("thread split"),
+    "thread.hide": _l("thread hidden"),
+    "thread.restore": _l("thread restored"),
+    "thread.close": _l("thread closed"),
+    "thread.reopen": _l("thread reopened"),
+    "post.hide": _l("post hidden"),
+    "post.restore": _l("post restored"),
+    "tag.edit": _l("tag edited"),
+    "tag.synonym_add": _l("tag synonym added"),
+    "tag.synonym_remove": _l("tag synonym removed"),
+    "tag.merge": _l("tags merged"),
 }
+
+# Shown in the audit log next to the actions of the other features.
+AUDIT_ACTION_LABELS.update(ACTION_LABELS)
+AUDIT_ACTION_LABELS.setdefault("post.edit", _l("post edited by a moderator"))
+AUDIT_ACTION_LABELS.setdefault("post.delete", _l("post deleted by a moderator"))
 
 
 PERSONAL_DATA_LABELS = {
