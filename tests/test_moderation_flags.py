@@ -242,3 +242,62 @@ def test_pages_are_translated(client, login_as, setup, locale, texts):
     flag_page = client.get(f"/moderation/flag/post/{setup['post'].id}").get_data(as_text=True)
     assert texts[0] in queue
     assert texts[1] in flag_page and texts[2] in flag_page
+
+
+def test_edited_resolution(client, login_as, setup):
+    flaggers = _flag_by(client, login_as, setup["post"], 1)
+    login_as(make_user("moderator"))
+    page = client.get(f"/moderation/queue/post/{setup['post'].id}").get_data(as_text=True)
+    assert f"/posts/{setup['post'].id}/edit" in page
+    client.post(f"/moderation/queue/post/{setup['post'].id}", data={"action": "edited"})
+    assert db.session.get(Flag, 1).resolution == "edited"
+    login_as(flaggers[0])
+    assert "Edited by a moderator" in client.get("/moderation/my-flags").get_data(as_text=True)
+
+
+def test_database_refuses_a_second_open_flag(app, setup):
+    from sqlalchemy.exc import IntegrityError
+
+    member = make_user("liaison")
+    for _ in range(2):
+        db.session.add(Flag(target_type="post", target_id=setup["post"].id,
+                            reporter_id=member.id, reason="off_topic"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    # resolved flags do not count: the member may flag again later
+    db.session.add(Flag(target_type="post", target_id=setup["post"].id, reporter_id=member.id,
+                        reason="off_topic", status="resolved"))
+    db.session.add(Flag(target_type="post", target_id=setup["post"].id, reporter_id=member.id,
+                        reason="off_topic"))
+    db.session.commit()
+
+
+def test_header_count_is_one_query(app, setup):
+    from sqlalchemy import event
+
+    from forum.moderation.services import open_items_count
+
+    for _ in range(3):
+        db.session.add(Flag(target_type="post", target_id=setup["post"].id,
+                            reporter_id=make_user("liaison").id, reason="off_topic"))
+    db.session.commit()
+    statements = []
+
+    def count(*args, **kwargs):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert open_items_count() == 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1 and "count" in statements[0].lower()
+
+
+def test_flag_a_deleted_or_missing_post(client, login_as, setup):
+    login_as(make_user("liaison"))
+    assert flag(client, type("P", (), {"id": 99999})()).status_code == 404
+    setup["post"].is_deleted = True
+    db.session.commit()
+    assert flag(client, setup["post"]).status_code == 403

@@ -370,3 +370,16 @@ def test_split_stale_selection_and_missing_category(client, login_as, thread):
     assert response.status_code == 422
     assert "That category does not exist." in response.get_data(as_text=True)
     assert audit_actions() == []
+
+
+def test_stale_thread_hide_is_a_no_op(client, login_as, thread):
+    login_as(make_user("moderator"))
+    client.post(f"/moderation/thread/{thread.id}/hide", data={"reason": "First."})
+    login_as(make_user("moderator"))
+    page = client.get(f"/moderation/thread/{thread.id}/hide").get_data(as_text=True)
+    assert "already hidden" in page
+    response = client.post(f"/moderation/thread/{thread.id}/hide", data={"reason": "Second."},
+                           follow_redirects=True)
+    assert "already hidden" in response.get_data(as_text=True)
+    db.session.refresh(thread)
+    assert thread.hidden_reason == "First." and audit_actions() == ["thread.hide"]
