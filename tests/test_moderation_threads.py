@@ -383,3 +383,45 @@ def test_stale_thread_hide_is_a_no_op(client, login_as, thread):
     assert "already hidden" in response.get_data(as_text=True)
     db.session.refresh(thread)
     assert thread.hidden_reason == "First." and audit_actions() == ["thread.hide"]
+
+
+def test_merge_search_index_follows_the_surviving_thread(app):
+    """The must-show, in the index: 60 posts found under the surviving thread only."""
+    from flask_login import AnonymousUserMixin
+
+    from forum.moderation import thread_tools
+    from forum.search import engine
+    from forum.search.index import handle
+    from forum.search.writer import check, sync
+
+    category = make_category("public")
+    base = utcnow() - timedelta(days=5)
+    source = _thread_with_posts(category, "Walrus registry", 30, base + timedelta(hours=1),
+                                [_tag("walrus-tag")])
+    target = _thread_with_posts(category, "Narwhal registry", 30, base, [_tag("narwhal-tag")])
+    sync()
+
+    def groups(q):
+        with app.test_request_context():
+            outcome = engine.run(AnonymousUserMixin(), q, per_page=100)
+            return {(g.item.kind, g.item.obj_id, g.item.group_url or g.item.url)
+                    for g in outcome.groups}
+
+    assert any(str(source.id) in (url or "") for _, _, url in groups("walrus"))
+    thread_tools.merge_threads(make_user("moderator"), source, target)
+    sync()
+
+    with handle(app).open_current().searcher() as searcher:
+        docs = [f for f in searcher.all_stored_fields() if f["kind"] in ("thread", "post")]
+    assert all(d["group"] == f"thread:{target.id}" for d in docs)
+    post_ids = {p.id for p in db.session.get(Thread, target.id).posts}
+    indexed = {d["obj_id"] for d in docs if d["kind"] == "post"}
+    first = db.session.get(Thread, target.id).posts[0].id
+    assert indexed == post_ids - {first}  # the first post lives in the thread document
+    assert {d["obj_id"] for d in docs if d["kind"] == "thread"} == {target.id}
+    report = check(handle(app))
+    assert (report["missing"], report["extra"], report["stale"]) == ([], [], [])
+    for word in ("walrus", "narwhal"):
+        hits = groups(word)
+        assert hits and all(f"/threads/{target.id}" in (url or "") for _, _, url in hits), hits
+        assert not any(f"/threads/{source.id}" in (url or "") for _, _, url in hits)

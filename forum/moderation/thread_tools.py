@@ -190,6 +190,8 @@ def merge_threads(moderator: User, source: Thread, target: Thread) -> Thread:
         db.session.flush()
         db.session.expire(target, ["posts"])
         _renumber(target)
+        for post in target.posts:  # their documents carry the thread's tags and first post
+            record_change("post", post.id)
         tag_ids = {t.id for t in source.tags} | {t.id for t in target.tags}
         for tag in list(source.tags):
             if tag not in target.tags:
