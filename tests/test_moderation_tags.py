@@ -181,3 +181,31 @@ def test_list_of_member_tags_missing_labels(client, login_as):
     assert "complete" not in page.split("<table")[1] and "curated-missing" not in page
     assert "1 tag created by members lacks a label" in client.get("/moderation/tags").get_data(
         as_text=True)
+
+
+def test_search_index_follows_tag_curation(app):
+    from forum.moderation import tag_curation
+    from forum.search.index import handle
+    from forum.search.writer import check, sync
+
+    source = make_tag("menores", "minors", es="menores")
+    target = make_tag("children", "children", es="niñez")
+    thread = tagged_thread(source)
+    sync()
+    moderator = make_user("moderator")
+    tag_curation.update_tag(moderator, target, slug="migrant-children", label_en="migrant children",
+                            label_es="niñez migrante", label_fr="enfants migrants",
+                            group="populations")
+    tag_curation.add_synonym(moderator, target, "infancia")
+    tag_curation.merge_tags(moderator, source, target)
+    sync()
+    report = check(handle(app))
+    assert (report["missing"], report["extra"], report["stale"]) == ([], [], [])
+    from whoosh.query import Term
+
+    with handle(app).open_current().searcher() as searcher:
+        keys = {f["key"] for f in searcher.all_stored_fields()}
+        tagged_new = {h["key"] for h in searcher.search(Term("tags", str(target.id)))}
+        tagged_old = {h["key"] for h in searcher.search(Term("tags", str(source.id)))}
+    assert f"tag:{source.id}" not in keys and f"tag:{target.id}" in keys
+    assert f"thread:{thread.id}" in tagged_new and tagged_old == set()
