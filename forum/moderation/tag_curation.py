@@ -102,7 +102,16 @@ def remove_synonym(moderator: User, tag: Tag, synonym_id: int) -> None:
     db.session.commit()
 
 
-TAG_LINK_TABLES: list = []  # other association tables with (tag_id, <owner>_id) to re-point
+# Other tables linking things to tags: (table name, owner column, search kind). Those present
+# in the schema are re-pointed when tags merge.
+TAG_LINK_TABLES = (("practice_tag", "practice_id", "practice"),)
+
+
+def _tag_link_tables():
+    for name, owner_column, kind in TAG_LINK_TABLES:
+        table = db.metadata.tables.get(name)
+        if table is not None:
+            yield table, owner_column, kind
 
 
 def merge_tags(moderator: User, source: Tag, target: Tag) -> Tag:
@@ -127,7 +136,7 @@ def merge_tags(moderator: User, source: Tag, target: Tag) -> Tag:
             )
         )
         db.session.execute(delete(thread_tag).where(thread_tag.c.tag_id == source.id))
-        for table, owner_column, kind in TAG_LINK_TABLES:
+        for table, owner_column, kind in _tag_link_tables():
             owners = list(db.session.scalars(
                 select(table.c[owner_column]).where(table.c.tag_id == source.id)))
             have = select(table.c[owner_column]).where(table.c.tag_id == target.id)
