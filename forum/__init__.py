@@ -24,6 +24,7 @@ BLUEPRINTS = (
     # practices
     "forum.practices",
     # moderation
+    "forum.moderation",
     # synthesis
     # api
 )

@@ -453,6 +453,64 @@ def can_delete_document(user, document) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+def can_flag_post(user, post: Post) -> bool:
+    """Members flag posts they can read, except their own and deleted ones."""
+    if not is_member(user) or post.is_deleted:
+        return False
+    if post.author_id == user.id:
+        return False
+    return can_read_thread(user, post.thread) and can_read_post_text(user, post)
+
+
+def can_see_own_flags(user) -> bool:
+    """Any member has a page with the flags they raised and the messages they received."""
+    return is_member(user)
+
+
+def can_review_flags(user) -> bool:
+    """The review queue and its actions: moderators and admins."""
+    return is_moderator(user)
+
+
+def can_moderate_thread(user, thread: Thread) -> bool:
+    """Thread tools (pin, lock, move, merge, split, hide, close): moderators who can see it."""
+    return is_moderator(user) and can_read_category(user, thread.category)
+
+
+def can_moderate_post(user, post: Post) -> bool:
+    """Hide and restore a post: moderators who can see its thread."""
+    return can_moderate_thread(user, post.thread)
+
+
+def can_merge_threads(user, source: Thread, target: Thread) -> bool:
+    """Merge one thread into another: both must be visible to the moderator."""
+    return (
+        can_moderate_thread(user, source)
+        and can_moderate_thread(user, target)
+        and can_read_thread(user, target)
+    )
+
+
+def can_move_thread_to(user, thread: Thread, category: Category) -> bool:
+    """Move a thread into a category the moderator can read."""
+    return can_moderate_thread(user, thread) and can_read_category(user, category)
+
+
+def can_curate_tags(user) -> bool:
+    """Rename, label, group, merge tags and edit synonyms: moderators and admins."""
+    return is_moderator(user)
+
+
+def can_feature_practice(user) -> bool:
+    """Moderators, admins and facilitators choose the featured practices."""
+    return is_moderator(user) or is_facilitator(user)
+
+
+def can_view_audit_log(user) -> bool:
+    """Admins and moderators browse the audit log (nobody edits it)."""
+    return is_moderator(user)
+
+
 # ---------------------------------------------------------------------------------------------
 # Synthesis: summaries, clips, reports, actions
 # ---------------------------------------------------------------------------------------------

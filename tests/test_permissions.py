@@ -186,6 +186,30 @@ MATRIX: dict[str, Rule] = {
     "see focal point contacts": Rule(MEMBERS, lambda u, w: perm.can_see_focal_points(u)),
     "manage indicators, populations and situations": Rule(
         {"facilitator", "admin"}, lambda u, w: perm.can_manage_practice_lists(u)),
+    # moderation and curation
+    "flag someone else's post": Rule(MEMBERS, lambda u, w: perm.can_flag_post(u, w.post(None))),
+    "flag own post": Rule(NOBODY, lambda u, w: perm.can_flag_post(u, w.post(u))),
+    "flag a deleted post": Rule(NOBODY, lambda u, w: perm.can_flag_post(u, w.post(None, deleted=True))),
+    "flag a post in a staff category": Rule(
+        STAFF, lambda u, w: perm.can_flag_post(u, w.thread("staff").posts[0])),
+    "see own flags and messages": Rule(MEMBERS, lambda u, w: perm.can_see_own_flags(u)),
+    "open the review queue and resolve flags": Rule(MODERATORS, lambda u, w: perm.can_review_flags(u)),
+    "pin, lock, close, hide, move, split a thread": Rule(
+        MODERATORS, lambda u, w: perm.can_moderate_thread(u, w.thread("members"))),
+    "use the thread tools in a staff category": Rule(
+        MODERATORS, lambda u, w: perm.can_moderate_thread(u, w.thread("staff"))),
+    "restore a hidden thread": Rule(
+        MODERATORS, lambda u, w: perm.can_moderate_thread(u, w.thread("public", hidden=True))),
+    "hide or restore someone else's post": Rule(
+        MODERATORS, lambda u, w: perm.can_moderate_post(u, w.post(None))),
+    "merge two threads": Rule(
+        MODERATORS, lambda u, w: perm.can_merge_threads(u, w.thread("members"), w.thread("public"))),
+    "move a thread to another category": Rule(
+        MODERATORS, lambda u, w: perm.can_move_thread_to(u, w.thread("members"), w.category("public"))),
+    "curate tags (rename, labels, synonyms, merge, groups)": Rule(
+        MODERATORS, lambda u, w: perm.can_curate_tags(u)),
+    "feature a practice": Rule(STAFF, lambda u, w: perm.can_feature_practice(u)),
+    "browse the audit log": Rule(MODERATORS, lambda u, w: perm.can_view_audit_log(u)),
 }
 
 
@@ -248,6 +272,10 @@ PAGES = {
     "/admin/categories/new": ADMINS,
     "/admin/invitations": MODERATORS,
     "/auth/profile": MEMBERS,
+    "/moderation/queue": MODERATORS,
+    "/moderation/audit": MODERATORS,
+    "/moderation/tags": MODERATORS,
+    "/moderation/my-flags": MEMBERS,
 }
 
 

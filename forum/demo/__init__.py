@@ -13,6 +13,7 @@ SEEDERS = (
     # practices
     "forum.demo.practices",
     # moderation
+    "forum.demo.moderation",
     # synthesis
 )
 

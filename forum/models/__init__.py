@@ -31,6 +31,16 @@ from .practices import (  # noqa: F401  (re-exported models)
 )
 
 # moderation
+# isort: split
+from .curation import (
+    Flag,
+    FlagReason,
+    FlagResolution,
+    FlagStatus,
+    FlagTarget,
+    ModeratorMessage,
+    TagRedirect,
+)
 
 # synthesis
 
@@ -60,4 +70,12 @@ __all__ = [
     "tag_key",
     "thread_tag",
     "utcnow",
+    # moderation
+    "Flag",
+    "FlagReason",
+    "FlagResolution",
+    "FlagStatus",
+    "FlagTarget",
+    "ModeratorMessage",
+    "TagRedirect",
 ]

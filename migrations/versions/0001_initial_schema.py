@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 05:15:47.355436
+Create Date: 2026-11-28 05:25:37.025540
 
 """
 from alembic import op
@@ -139,6 +139,32 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_event_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_target_type'), ['target_type'], unique=False)
 
+    op.create_table('flag',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('target_type', sa.String(length=16), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=True),
+    sa.Column('is_automatic', sa.Boolean(), nullable=False),
+    sa.Column('reason', sa.String(length=32), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=True),
+    sa.Column('original_url', sa.String(length=500), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('resolution', sa.String(length=16), nullable=True),
+    sa.Column('resolution_note', sa.Text(), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['reporter_id'], ['user.id'], name=op.f('fk_flag_reporter_id_user')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user.id'], name=op.f('fk_flag_resolved_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_flag'))
+    )
+    with op.batch_alter_table('flag', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_flag_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_flag_reporter_id'), ['reporter_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_flag_status'), ['status'], unique=False)
+        batch_op.create_index('ix_flag_target', ['target_type', 'target_id', 'status'], unique=False)
+        batch_op.create_index('uq_flag_open_per_member', ['target_type', 'target_id', 'reporter_id'], unique=True, sqlite_where=sa.text("status = 'open' AND reporter_id IS NOT NULL"), postgresql_where=sa.text("status = 'open' AND reporter_id IS NOT NULL"))
+
     op.create_table('glossary_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('terms_en', sa.Text(), nullable=False),
@@ -177,6 +203,23 @@ def upgrade():
     )
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invitation_email'), ['email'], unique=False)
+
+    op.create_table('moderator_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('sender_id', sa.Integer(), nullable=True),
+    sa.Column('target_type', sa.String(length=16), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['recipient_id'], ['user.id'], name=op.f('fk_moderator_message_recipient_id_user')),
+    sa.ForeignKeyConstraint(['sender_id'], ['user.id'], name=op.f('fk_moderator_message_sender_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_moderator_message'))
+    )
+    with op.batch_alter_table('moderator_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_moderator_message_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderator_message_recipient_id'), ['recipient_id'], unique=False)
 
     op.create_table('password_reset',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -328,6 +371,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_practice_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_practice_thread_id'), ['thread_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_practice_updated_at'), ['updated_at'], unique=False)
+
+    op.create_table('tag_redirect',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('old_slug', sa.String(length=100), nullable=False),
+    sa.Column('tag_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['tag_id'], ['tag.id'], name=op.f('fk_tag_redirect_tag_id_tag'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tag_redirect')),
+    sa.UniqueConstraint('old_slug', name=op.f('uq_tag_redirect_old_slug'))
+    )
+    with op.batch_alter_table('tag_redirect', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tag_redirect_tag_id'), ['tag_id'], unique=False)
 
     op.create_table('tag_synonym',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -510,6 +565,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tag_synonym_key'))
 
     op.drop_table('tag_synonym')
+    with op.batch_alter_table('tag_redirect', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tag_redirect_tag_id'))
+
+    op.drop_table('tag_redirect')
     with op.batch_alter_table('practice', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_practice_updated_at'))
         batch_op.drop_index(batch_op.f('ix_practice_thread_id'))
@@ -546,6 +605,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_password_reset_user_id'))
 
     op.drop_table('password_reset')
+    with op.batch_alter_table('moderator_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_moderator_message_recipient_id'))
+        batch_op.drop_index(batch_op.f('ix_moderator_message_created_at'))
+
+    op.drop_table('moderator_message')
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitation_email'))
 
@@ -554,6 +618,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_glossary_entry_updated_at'))
 
     op.drop_table('glossary_entry')
+    with op.batch_alter_table('flag', schema=None) as batch_op:
+        batch_op.drop_index('uq_flag_open_per_member', sqlite_where=sa.text("status = 'open' AND reporter_id IS NOT NULL"), postgresql_where=sa.text("status = 'open' AND reporter_id IS NOT NULL"))
+        batch_op.drop_index('ix_flag_target')
+        batch_op.drop_index(batch_op.f('ix_flag_status'))
+        batch_op.drop_index(batch_op.f('ix_flag_reporter_id'))
+        batch_op.drop_index(batch_op.f('ix_flag_created_at'))
+
+    op.drop_table('flag')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_target_type'))
         batch_op.drop_index(batch_op.f('ix_audit_event_created_at'))
