@@ -21,6 +21,7 @@ BLUEPRINTS = (
     # practices
     # moderation
     # synthesis
+    "forum.synthesis",
     # api
 )
 

@@ -11,6 +11,7 @@ SEEDERS = (
     # practices
     # moderation
     # synthesis
+    "forum.demo.synthesis",
 )
 
 DEMO_PASSWORD = "demo-password-2026"
