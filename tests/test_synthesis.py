@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from factories import make_category, make_post, make_thread, make_user
 from flask import g, render_template_string
 
 from forum.extensions import db
 from forum.models import Clip, Summary, SummaryVersion
 from forum.synthesis import services
-from factories import make_category, make_post, make_thread, make_user
 
 
 @pytest.fixture

@@ -98,6 +98,12 @@ def participants(thread: Thread, selection: dict) -> list[Delegation]:
     return list(seen.values())
 
 
+def name_list(names: list[str], language: str) -> str:
+    """"Panama, Mexico and Canada" in the language (house style: no serial comma in English)."""
+    text = format_list(names, locale=language)
+    return text.replace(", and ", " and ") if language == "en" else text
+
+
 def participation_sentence(delegations: list[Delegation], language: str) -> str:
     """"The delegations of Panama, Mexico and Canada presented ..." in the report's language."""
     countries = [d.name_in(language) for d in delegations if d.is_country]
@@ -109,12 +115,12 @@ def participation_sentence(delegations: list[Delegation], language: str) -> str:
                 "The delegation of %(names)s presented its practice and experience on this topic.",
                 "The delegations of %(names)s presented their practices and experience on this "
                 "topic.",
-                len(countries), names=format_list(countries, locale=language),
+                len(countries), names=name_list(countries, language),
             ))
         if organizations:
             sentences.append(ngettext(
                 "%(names)s also contributed.", "%(names)s also contributed.",
-                len(organizations), names=format_list(organizations, locale=language),
+                len(organizations), names=name_list(organizations, language),
             ))
     return " ".join(sentences)
 
