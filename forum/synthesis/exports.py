@@ -17,8 +17,10 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from .. import permissions
+from ..extensions import db
 from ..models import Delegation, Post, ReportVersion
 from .citations import CITATION_RE, extract_citations, load_cited, post_quote, post_url
 
@@ -59,10 +61,20 @@ def sources_for(version: ReportVersion, user, language: str) -> tuple[dict[str, 
 
 
 def participating_delegations(sources: dict[str, Source], language: str) -> list[Delegation]:
-    """The delegations whose posts the report cites: countries first, then by name."""
+    """Delegations with a live post in the discussions the report cites: countries first."""
+    thread_ids = {source.post.thread_id for source in sources.values()}
     seen: dict[int, Delegation] = {}
     for source in sources.values():
         seen.setdefault(source.post.delegation_id, source.post.delegation)
+    if thread_ids:
+        for delegation in db.session.scalars(
+            select(Delegation).where(Delegation.id.in_(
+                select(Post.delegation_id).where(Post.thread_id.in_(thread_ids),
+                                                 Post.is_deleted.is_(False),
+                                                 Post.is_hidden.is_(False))
+            ))
+        ):
+            seen.setdefault(delegation.id, delegation)
     return sorted(seen.values(), key=lambda d: (not d.is_country, d.name_in(language)))
 
 
@@ -163,7 +175,6 @@ def report_docx(version: ReportVersion, user, language: str) -> bytes:
             "version": _("Version %(number)s", number=version.number),
             "published": (_("Published on %(date)s", date=format_date(version.published_at, "long"))
                           if version.published_at else _("Draft — not published")),
-            "cited": _("Cited in the report as [%(number)s]"),
         }
         document.core_properties.title = version.title
         document.core_properties.language = language
