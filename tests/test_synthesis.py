@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from factories import make_category, make_post, make_thread, make_user
-from flask import g, render_template_string
+from flask import render_template_string
 
 from forum.extensions import db
 from forum.models import Clip, Summary, SummaryVersion
 from forum.synthesis import services
-
-
-@pytest.fixture
-def login_as(login_as):
-    """Log in, and forget the user cached on the shared application context."""
-
-    def _login(user):
-        g.pop("_login_user", None)
-        return login_as(user)
-
-    return _login
 
 
 def _summary_box(thread) -> str:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from factories import make_category, make_thread, make_user
-from flask import g, render_template_string
+from flask import render_template_string
 
 from forum import permissions
 from forum.delegations import delegation_by_code
@@ -17,17 +17,6 @@ from forum.models import ActionItem, AuditEvent, utcnow
 from forum.synthesis import services
 
 ROLES = ("observer", "liaison", "facilitator", "moderator", "admin")
-
-
-@pytest.fixture
-def login_as(login_as):
-    """Log in, and forget the user cached on the shared application context."""
-
-    def _login(user):
-        g.pop("_login_user", None)
-        return login_as(user)
-
-    return _login
 
 
 def _item(owner="MX", due_in=30, status="open", **fields):

@@ -9,7 +9,6 @@ from urllib.parse import urlparse
 import docx
 import pytest
 from factories import make_category, make_post, make_thread, make_user
-from flask import g
 
 from forum import permissions
 from forum.extensions import db
@@ -19,17 +18,6 @@ from forum.synthesis.citations import extract_citations
 from forum.synthesis.exports import body_from_markdown_export
 
 ROLES = ("observer", "liaison", "facilitator", "moderator", "admin")
-
-
-@pytest.fixture
-def login_as(login_as):
-    """Log in, and forget the user cached on the shared application context."""
-
-    def _login(user):
-        g.pop("_login_user", None)
-        return login_as(user)
-
-    return _login
 
 
 @pytest.fixture

@@ -56,7 +56,9 @@ def _user(email: str) -> User | None:
 
 
 def _fallback_threads() -> None:
-    """Two small discussions for a database that has none."""
+    """Two small discussions for a database that has none (through the board services)."""
+    from ..board.services import create_thread, reply
+
     category = db.session.scalar(select(Category).where(Category.slug == "consular-practices"))
     if category is None:
         category = Category(
@@ -65,23 +67,11 @@ def _fallback_threads() -> None:
             visibility=Visibility.MEMBERS.value, position=1,
         )
         db.session.add(category)
-    base = utcnow() - timedelta(days=20)
-    for index, (title, posts) in enumerate(FALLBACK_THREADS):
-        author = _user(posts[0][0])
-        thread = Thread(category=category, title=title, author=author,
-                        delegation_id=author.delegation_id, language="en",
-                        created_at=base + timedelta(days=index), post_count=len(posts))
-        for number, (email, body) in enumerate(posts, start=1):
-            writer = _user(email)
-            when = base + timedelta(days=index, hours=number * 5)
-            thread.posts.append(Post(number=number, author=writer,
-                                     delegation_id=writer.delegation_id, language="en",
-                                     body=body, body_html=f"<p>{body}</p>", created_at=when))
-            thread.last_post_at = when
-        db.session.add(thread)
-        category.thread_count = (category.thread_count or 0) + 1
-        category.post_count = (category.post_count or 0) + len(posts)
-    db.session.commit()
+        db.session.commit()
+    for title, posts in FALLBACK_THREADS:
+        thread = create_thread(_user(posts[0][0]), category, title, posts[0][1], "en", [])
+        for email, body in posts[1:]:
+            reply(_user(email), thread, body, "en")
 
 
 def _candidate_threads() -> list[Thread]:
