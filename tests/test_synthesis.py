@@ -244,3 +244,46 @@ def test_post_actions_partial_offers_clip_to_facilitators_only(app):
     with app.test_request_context():
         login_user(make_user("liaison"))
         assert "Clip" not in render_template_string(template, post=post)
+
+
+def test_thread_page_shows_summary_outdated_marker_and_clip_actions(client, login_as):
+    facilitator = make_user("facilitator")
+    thread = make_thread(make_user("liaison", delegation="PA"), body="Panama shares its data.")
+    services.save_summary(thread, facilitator, f"Panama shares [post:{thread.posts[0].id}].",
+                          language="en")
+    make_post(thread, make_user("liaison", delegation="MX"), body="Mexico too.")
+    login_as(make_user("liaison"))
+    html = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "thread-summary" in html and facilitator.display_name in html
+    assert "1 new post since this summary was written." in html
+    assert "Clip whole post" not in html
+    assert "Confirm it is still up to date" not in html
+    login_as(facilitator)
+    html = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "Clip whole post" in html and "Confirm it is still up to date" in html
+
+
+def test_demo_content_has_outdated_summary_published_report_and_overdue_item(app, client,
+                                                                             login_as):
+    from forum.demo import accounts
+    from forum.demo import synthesis as demo
+    from forum.models import ActionItem, Report, User, utcnow
+
+    accounts.seed()
+    demo.seed()
+    summaries = db.session.query(Summary).filter(Summary.source_id.is_(None)).all()
+    assert any(services.summary_status(s).outdated for s in summaries)
+    assert db.session.query(Clip).count() >= 3
+    report = db.session.query(Report).one()
+    assert report.published is not None
+    items = db.session.query(ActionItem).all()
+    assert len(items) >= 5 and sum(i.is_overdue(utcnow().date()) for i in items) == 1
+    login_as(db.session.query(User).filter_by(email="liaison.mx@demo.example").one())
+    response = client.get(f"/synthesis/reports/{report.id}/export/docx")
+    assert response.status_code == 200
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(response.data))
+    assert any(p.style.name == "Heading 1" for p in document.paragraphs)
