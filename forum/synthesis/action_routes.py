@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..i18n import current_language
 from ..models import (
     OPEN_STATUSES,
@@ -83,7 +83,9 @@ def _filter_form() -> ActionFilterForm:
 def actions():
     """The register, filtered by owner, status and due date."""
     if not permissions.can_view_actions(current_user):
-        abort(403 if current_user.is_authenticated else 401)
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        abort(403)
     form = _filter_form()
     if not form.validate():
         return render_template("synthesis/actions.html", form=form, items=[],
@@ -98,7 +100,9 @@ def actions():
 def actions_csv():
     """The filtered register as CSV."""
     if not permissions.can_view_actions(current_user):
-        abort(403 if current_user.is_authenticated else 401)
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        abort(403)
     form = _filter_form()
     if not form.validate():
         abort(400)

@@ -42,6 +42,7 @@ def sources_for(version: ReportVersion, user, language: str) -> tuple[dict[str, 
     citations = extract_citations(version.body)
     posts, clips = load_cited(citations)
     sources: dict[str, Source] = {}
+    numbers: dict[int, int] = {}  # one annex entry per post, whichever way it is cited
     hidden: list[str] = []
     for citation in citations:
         clip = clips.get(citation.obj_id) if citation.kind == "clip" else None
@@ -53,11 +54,29 @@ def sources_for(version: ReportVersion, user, language: str) -> tuple[dict[str, 
         with force_locale(language):
             when = format_date(post.created_at, "long")
         sources[citation.token] = Source(
-            number=len(sources) + 1, token=citation.token, post=post,
+            number=numbers.setdefault(post.id, len(numbers) + 1), token=citation.token, post=post,
             clip_text=clip.text if clip else None, url=post_url(post.id, external=True),
             caption=f"{post.delegation.name_in(language)}, {when}",
         )
     return sources, hidden
+
+
+@dataclass
+class AnnexEntry:
+    """One numbered source of the annex and the citation tokens that point to it."""
+
+    number: int
+    tokens: list[str]
+    source: Source
+
+
+def annex(sources: dict[str, Source]) -> list[AnnexEntry]:
+    """The sources annex: one entry per cited post, in order of first citation."""
+    entries: dict[int, AnnexEntry] = {}
+    for source in sources.values():
+        entry = entries.setdefault(source.number, AnnexEntry(source.number, [], source))
+        entry.tokens.append(source.token)
+    return list(entries.values())
 
 
 def participating_delegations(sources: dict[str, Source], language: str) -> list[Delegation]:
@@ -216,7 +235,8 @@ def report_docx(version: ReportVersion, user, language: str) -> bytes:
                 _write_text_with_citations(paragraph, text, sources, labels["unavailable"])
 
         document.add_heading(labels["sources"], level=1)
-        for source in sources.values():
+        for entry in annex(sources):
+            source = entry.source
             paragraph = document.add_paragraph()
             paragraph.add_run(f"[{source.number}] {source.caption} — {source.post.thread.title}: ")
             _add_hyperlink(paragraph, source.url, source.url)
@@ -252,8 +272,9 @@ def report_markdown(version: ReportVersion, user, language: str) -> str:
             lines += [f"**{_('Participating delegations')}:** "
                       + ", ".join(d.name_in(language) for d in delegations), ""]
         lines += [body.strip(), "", SOURCES_MARKER, "", f"## {_('Sources')}", ""]
-        for source in sources.values():
-            lines.append(f"{source.number}. {source.token} {source.caption} — "
+        for entry in annex(sources):
+            source = entry.source
+            lines.append(f"{entry.number}. {' '.join(entry.tokens)} {source.caption} — "
                          f"{source.post.thread.title}: <{source.url}>")
         lines.append("")
         for source in sources.values():

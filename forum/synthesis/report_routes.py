@@ -29,6 +29,7 @@ from . import bp, services
 from .citations import render_with_citations
 from .drafting import build_draft
 from .exports import (
+    annex,
     audience_label,
     participating_delegations,
     report_docx,
@@ -208,7 +209,8 @@ def _render_report(report: Report, version: ReportVersion, publish_form: Publish
     return render_template(
         "synthesis/report_view.html", report=report, version=version,
         html=render_with_citations(version.body, current_user, report.language),
-        sources=sources, translations=readable_translations,
+        sources=sources, annex=annex(sources), translations=readable_translations,
+        delegations=participating_delegations(sources, report.language),
         can_write=permissions.can_write_synthesis(current_user),
         publish_form=publish_form, translate_form=translate_form,
         publish_errors=publish_errors or [], audience=audience_label(version.audience),
@@ -347,6 +349,7 @@ def export_report(report_id: int, fmt: str):
         }
     return render_template(
         "synthesis/report_print.html", report=report, version=version, sources=sources,
+        annex=annex(sources),
         html=render_with_citations(version.body, current_user, language), language=language,
         delegations=participating_delegations(sources, language), labels=labels,
     )
