@@ -265,12 +265,10 @@ def test_thread_page_shows_summary_outdated_marker_and_clip_actions(client, logi
 
 def test_demo_content_has_outdated_summary_published_report_and_overdue_item(app, client,
                                                                              login_as):
-    from forum.demo import accounts
-    from forum.demo import synthesis as demo
+    from forum.demo import run_all
     from forum.models import ActionItem, Report, User, utcnow
 
-    accounts.seed()
-    demo.seed()
+    run_all()
     summaries = db.session.query(Summary).filter(Summary.source_id.is_(None)).all()
     assert any(services.summary_status(s).outdated for s in summaries)
     assert db.session.query(Clip).count() >= 3

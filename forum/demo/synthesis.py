@@ -6,6 +6,7 @@ without discussions it first writes two short ones, so the synthesis pages alway
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flask import current_app
@@ -26,6 +27,7 @@ from ..models import (
 )
 from ..permissions import VISIBILITY_RANK
 from ..synthesis import services
+from ..synthesis.citations import plain_text
 from ..synthesis.drafting import build_draft
 
 FALLBACK_THREADS = (
@@ -90,72 +92,136 @@ def _live_posts(thread: Thread) -> list[Post]:
     return [p for p in thread.posts if not p.is_deleted and not p.is_hidden]
 
 
+REGISTRY_TITLE = "¿Cómo registra cada país sus casos de protección consular?"
+INDICATORS_TITLE = "Minimum indicators for recording consular information"
+CHILDREN_TITLES = (
+    "Protocolo de atención consular a niñas, niños y adolescentes no acompañados",
+    "Family reunification: verifying relatives without delaying the child",
+)
+
+
+def _thread_titled(title: str) -> Thread | None:
+    return db.session.scalar(select(Thread).where(Thread.title == title))
+
+
+def _post_by(thread: Thread, code: str) -> Post | None:
+    """The first live post of a delegation in a thread."""
+    return next((p for p in _live_posts(thread) if p.delegation.code == code.upper()), None)
+
+
+def _cite(post: Post | None) -> str:
+    return f"[post:{post.id}]" if post is not None else ""
+
+
+def _registry_summary(thread: Thread) -> tuple[str, str]:
+    """English text and Spanish translation of the case-registry thread's summary."""
+    mx, gt, us, ca, sv = (_post_by(thread, c) for c in ("MX", "GT", "US", "CA", "SV"))
+    if not all((mx, gt, us, ca, sv)):
+        return _generic_summary(thread)
+    en = (
+        "Five delegations described how they record consular protection cases today.\n\n"
+        f"Mexico uses a single web system for all its consulates, with a catalogue of 48 case "
+        f"types and a status for each case:\n\n{_cite(mx)}\n\n"
+        f"Guatemala still digitizes paper forms from its mobile consulates and struggles with "
+        f"duplicate records {_cite(gt)}. The United States {_cite(us)} and Canada {_cite(ca)} "
+        "both stress **consistent closing codes**; Canada also measures the time to close.\n\n"
+        f"El Salvador shares its system with the returnee services but lacks offline capacity "
+        f"{_cite(sv)}.\n\n"
+        "Open points: a common identifier for people without documents, and offline work."
+    )
+    es = (
+        "Cinco delegaciones describieron cómo registran hoy sus casos de protección consular."
+        "\n\n"
+        f"México usa un único sistema web para todos sus consulados, con un catálogo de 48 "
+        f"tipos de caso y un estado para cada caso:\n\n{_cite(mx)}\n\n"
+        f"Guatemala todavía digitaliza formularios en papel de sus consulados móviles y tiene "
+        f"registros duplicados {_cite(gt)}. Estados Unidos {_cite(us)} y Canadá {_cite(ca)} "
+        "insisten en **códigos de cierre coherentes**; Canadá mide además el tiempo de cierre."
+        "\n\n"
+        f"El Salvador comparte su sistema con los servicios a personas retornadas, pero no "
+        f"puede trabajar sin conexión {_cite(sv)}.\n\n"
+        "Puntos abiertos: un identificador común para personas sin documentos y el trabajo sin "
+        "conexión."
+    )
+    return en, es
+
+
+def _generic_summary(thread: Thread) -> tuple[str, str]:
+    posts = _live_posts(thread)
+    en = ("The delegations compared their practices.\n\n"
+          f"{_cite(posts[0])}\n\nOthers described different arrangements {_cite(posts[1])}."
+          f"\n\n{_cite(posts[-1])}")
+    es = ("Las delegaciones compararon sus prácticas.\n\n"
+          f"{_cite(posts[0])}\n\nOtras describieron arreglos distintos {_cite(posts[1])}."
+          f"\n\n{_cite(posts[-1])}")
+    return en, es
+
+
+def _first_sentence(post: Post) -> str:
+    text = plain_text(post.body_html) or post.body
+    return re.split(r"[.:;](?:\s|$)", text, maxsplit=1)[0].strip()
+
+
 def seed() -> str:
     """Create the demo summaries, clips, report and action items."""
     facilitator = _user("facilitator@demo.example")
     if facilitator is None:
         return "synthesis demo skipped (no facilitator account)"
     with current_app.test_request_context():
-        threads = _candidate_threads()
-        if len(threads) < 2:
-            _fallback_threads()
+        registry = _thread_titled(REGISTRY_TITLE)
+        indicators = _thread_titled(INDICATORS_TITLE)
+        if registry is None or indicators is None:
             threads = _candidate_threads()
-        first, second = threads[0], threads[1]
+            if len(threads) < 2:
+                _fallback_threads()
+                threads = _candidate_threads()
+            registry, indicators = threads[0], threads[1]
 
-        # An up-to-date summary (with a Spanish translation) and an outdated one.
-        posts = _live_posts(first)
-        summary = services.save_summary(
-            first, facilitator,
-            "The delegations compared how they record consular assistance cases.\n\n"
-            f"[post:{posts[0].id}]\n\n"
-            f"Others described different arrangements [post:{posts[1].id}], and a shared case "
-            "number between countries was suggested.\n\n"
-            f"[post:{posts[-1].id}]",
-            language="en", note="First summary")
-        services.save_summary_translation(
-            summary, facilitator,
-            "Las delegaciones compararon cómo registran los casos de asistencia consular.\n\n"
-            f"[post:{posts[0].id}]\n\n"
-            f"Otras describieron arreglos distintos [post:{posts[1].id}] y se sugirió un número "
-            "de caso compartido entre países.\n\n"
-            f"[post:{posts[-1].id}]",
-            language="es")
+        # An up-to-date summary with a Spanish translation.
+        en, es = _registry_summary(registry)
+        summary = services.save_summary(registry, facilitator, en, language="en",
+                                        note="Baseline for the Conference")
+        services.save_summary_translation(summary, facilitator, es, language="es")
 
-        second_posts = _live_posts(second)
+        # A summary written before the last posts arrived: outdated until updated or confirmed.
+        posts = _live_posts(indicators)
+        covered = posts[:3] if len(posts) > 3 else posts[:1]
         outdated = services.save_summary(
-            second, facilitator,
-            f"Delegations shared their first-contact protocols [post:{second_posts[0].id}].",
+            indicators, facilitator,
+            "A first list of five minimum indicators was proposed, to be produced from each "
+            f"national system without changing it.\n\n{_cite(covered[0])}\n\n"
+            + (f"Costa Rica can produce most of them but does not record closing dates "
+               f"{_cite(covered[1])}; Honduras asks for common age bands and the department of "
+               f"origin {_cite(covered[2])}." if len(covered) == 3 else ""),
             language="en")
-        # Written before the last posts arrived: shown as outdated until updated or confirmed.
-        earlier = second_posts[0].id
-        outdated.covered_last_post_id = earlier
-        outdated.current_version.last_post_id = earlier
-        outdated.current_version.post_count = 1
+        outdated.covered_last_post_id = covered[-1].id
+        outdated.current_version.last_post_id = covered[-1].id
+        outdated.current_version.post_count = len(covered)
         db.session.commit()
 
-        # A clip collection.
+        # A clip collection from the discussions on migrant children.
         collection = services.create_collection(
-            facilitator, "Case registration systems",
-            "Passages on how each delegation records consular assistance cases.")
-        for post in posts[:3]:
-            services.add_clip(collection, post, facilitator,
-                              note="Useful for the regional comparison.")
-        sentence = posts[0].body.split(". ")[0]
-        services.add_clip(collection, posts[0], facilitator, text=sentence,
-                          note="Key point for the report.")
+            facilitator, "Children: first contact and verification",
+            "What delegations do when a consulate meets an unaccompanied child.")
+        children = [t for t in (_thread_titled(title) for title in CHILDREN_TITLES) if t]
+        sources = [p for t in children for p in _live_posts(t)[:2]] or _live_posts(registry)[:3]
+        for post in sources:
+            services.add_clip(collection, post, facilitator)
+        services.add_clip(collection, sources[0], facilitator,
+                          text=_first_sentence(sources[0]), note="Key commitment.")
 
         # A published report (its Word export is generated on request).
         selection = {"summaries": [summary.id, outdated.id],
-                     "clips": [c.id for c in collection.clips[-1:]]}
-        body, covered = build_draft(selection, "en", facilitator)
+                     "clips": [c.id for c in collection.clips[:2]]}
+        body, threads = build_draft(selection, "en", facilitator)
         report = services.create_report(
-            facilitator, title="Consular case registration: regional overview", language="en",
-            selection=selection, body=body)
-        audience = max((t.category.visibility for t in covered),
+            facilitator, title="Consular case recording and children: regional overview",
+            language="en", selection=selection, body=body)
+        audience = max((t.category.visibility for t in threads),
                        key=lambda v: VISIBILITY_RANK.get(v, 3))
         services.publish_report(report, facilitator, audience)
 
-        _seed_actions(facilitator, first, report)
+        _seed_actions(facilitator, registry, report)
     return "synthesis: 2 summaries (1 outdated), 1 clip collection, 1 published report, 5 actions"
 
 
