@@ -285,3 +285,20 @@ def test_demo_content_has_outdated_summary_published_report_and_overdue_item(app
 
     document = docx.Document(io.BytesIO(response.data))
     assert any(p.style.name == "Heading 1" for p in document.paragraphs)
+
+
+def test_concurrent_summary_save_is_a_message_not_an_error(client, login_as, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    thread = make_thread()
+    login_as(make_user("facilitator"))
+
+    def clash():
+        raise IntegrityError("INSERT", {}, Exception("duplicate version number"))
+
+    monkeypatch.setattr(services.db.session, "commit", clash)
+    response = client.post(f"/synthesis/threads/{thread.id}/summary",
+                           data={"body": "My careful text.", "language": "en"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "at the same moment" in html and "My careful text." in html

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import permissions
 from ..extensions import db
@@ -130,7 +131,7 @@ def save_summary(thread: Thread, author: User, body: str, *, language: str,
         db.session.add(summary)
         db.session.flush()
     _add_summary_version(summary, thread, author, body, note)
-    db.session.commit()
+    _commit_or_conflict()
     return summary
 
 
@@ -153,8 +154,17 @@ def save_summary_translation(source: Summary, author: User, body: str, *, langua
     version = _add_summary_version(summary, thread, author, body, note)
     version.source_version_id = source.current_version_id
     summary.covered_last_post_id = source.covered_last_post_id
-    db.session.commit()
+    _commit_or_conflict()
     return summary
+
+
+def _commit_or_conflict() -> None:
+    """Commit; a concurrent save of the same summary becomes a message, not an error page."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise SynthesisError(_msg("conflict")) from None
 
 
 def _add_summary_version(summary: Summary, thread: Thread, author: User, body: str,
@@ -463,4 +473,6 @@ def _msg(key: str) -> str:
         "due_in_past": _("The due date of a new action item cannot be in the past."),
         "no_owner": _("Choose at least one owner delegation."),
         "empty_update": _("Change the status or write a note."),
+        "conflict": _("Someone else saved this summary at the same moment. Your text is kept "
+                      "below: reload the page to see theirs, then save again."),
     }[key]
