@@ -76,7 +76,7 @@ def test_item_needs_an_owner_and_a_readable_source(client, login_as):
 
 
 @pytest.mark.parametrize("role,expected", [
-    (None, 403), ("observer", 403), ("liaison", 403), ("facilitator", 200),
+    (None, 302), ("observer", 403), ("liaison", 403), ("facilitator", 200),
     ("moderator", 200), ("admin", 200)])
 def test_who_creates_items(client, login_as, role, expected):
     login_as(make_user(role) if role else None)

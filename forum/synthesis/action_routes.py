@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..i18n import current_language
 from ..models import (
     OPEN_STATUSES,
@@ -29,6 +29,7 @@ from ..models import (
 )
 from . import bp, services
 from .forms import ActionFilterForm, ActionForm, ActionUpdateForm, status_choices
+from .routes import deny
 from .services import SynthesisError
 
 
@@ -83,9 +84,7 @@ def _filter_form() -> ActionFilterForm:
 def actions():
     """The register, filtered by owner, status and due date."""
     if not permissions.can_view_actions(current_user):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        abort(403)
+        deny()
     form = _filter_form()
     if not form.validate():
         return render_template("synthesis/actions.html", form=form, items=[],
@@ -100,9 +99,7 @@ def actions():
 def actions_csv():
     """The filtered register as CSV."""
     if not permissions.can_view_actions(current_user):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        abort(403)
+        deny()
     form = _filter_form()
     if not form.validate():
         abort(400)
@@ -182,7 +179,7 @@ def _resolve_source(form: ActionForm) -> tuple[Thread | None, Report | None, boo
 def new_action():
     """Record an agreement or commitment as an action item."""
     if not permissions.can_manage_actions(current_user):
-        abort(403)
+        deny()
     form = _action_form()
     status = 200
     if form.validate_on_submit():
@@ -239,7 +236,7 @@ def update_action(action_id: int):
     """Change the status of an item or note progress."""
     item = _load_action(action_id)
     if not permissions.can_update_action_status(current_user, item):
-        abort(403)
+        deny()
     form = ActionUpdateForm()
     if form.validate_on_submit():
         try:
@@ -263,7 +260,7 @@ def edit_action(action_id: int):
     """Change an item's description, owners or due date."""
     item = _load_action(action_id)
     if not permissions.can_manage_actions(current_user):
-        abort(403)
+        deny()
     form = _action_form(item)
     status = 200
     if form.validate_on_submit():

@@ -43,6 +43,7 @@ from .forms import (
     TranslateForm,
     language_choices,
 )
+from .routes import deny
 from .services import SynthesisError
 
 
@@ -68,7 +69,7 @@ def _version_for_reader(report: Report, number: int | None) -> ReportVersion:
 
 def _require_writer() -> None:
     if not permissions.can_write_synthesis(current_user):
-        abort(403)
+        deny()
 
 
 @bp.route("/reports")

@@ -12,13 +12,20 @@ from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..i18n import current_language
 from ..models import Clip, ClipCollection, Post, Summary, SummaryVersion, Thread
 from . import bp, services
 from .citations import render_with_citations
 from .forms import ActionOnlyForm, ClipForm, CollectionForm, SummaryForm, language_choices
 from .services import SynthesisError
+
+
+def deny() -> None:
+    """Refuse: visitors are sent to the login page, members get a 403."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    abort(403)
 
 
 def thread_url(thread: Thread) -> str:
@@ -53,7 +60,7 @@ def edit_summary(thread_id: int):
     """Write a new version of a thread's summary, or of one of its translations (?lang=)."""
     thread = _load_thread(thread_id)
     if not permissions.can_write_summary(current_user, thread):
-        abort(403)
+        deny()
     summaries = services.thread_summaries(thread)
     original = next((s for s in summaries if s.source_id is None), None)
     lang = request.args.get("lang", "")
@@ -102,7 +109,7 @@ def confirm_summary(summary_id: int):
     summary = db.session.get(Summary, summary_id) or abort(404)
     thread = _load_thread(summary.thread_id)
     if not permissions.can_write_summary(current_user, thread):
-        abort(403)
+        deny()
     if not ActionOnlyForm().validate_on_submit():
         abort(400)
     services.confirm_summary(summary, current_user)
@@ -183,7 +190,7 @@ def clip_post(post_id: int):
     """Clip a post, or a passage of it, into a collection (the form works without JS)."""
     post = _load_post(post_id)
     if not permissions.can_clip_post(current_user, post):
-        abort(403)
+        deny()
     form = _clip_form()
     if request.method == "GET":
         form.text.data = request.args.get("text", "")[:10000]
@@ -223,7 +230,7 @@ def clip_post(post_id: int):
 def collections():
     """The clip collections and a form to start one."""
     if not permissions.can_use_clips(current_user):
-        abort(403)
+        deny()
     form = CollectionForm()
     status = 200
     if form.validate_on_submit():
@@ -245,7 +252,7 @@ def collections():
 def view_collection(collection_id: int):
     """A collection's clips, grouped by country or by tag."""
     if not permissions.can_use_clips(current_user):
-        abort(403)
+        deny()
     collection = db.session.get(ClipCollection, collection_id) or abort(404)
     group = request.args.get("group", "country")
     if group not in ("country", "tag", "date"):
@@ -271,7 +278,7 @@ def view_collection(collection_id: int):
 def delete_clip(clip_id: int):
     """Remove a clip from its collection."""
     if not permissions.can_use_clips(current_user):
-        abort(403)
+        deny()
     clip = db.session.get(Clip, clip_id) or abort(404)
     if not ActionOnlyForm().validate_on_submit():
         abort(400)
