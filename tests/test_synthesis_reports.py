@@ -289,3 +289,20 @@ def test_translation_of_report_and_outdated_mark(client, login_as, discussion):
     _publish(client, report, "members")
     db.session.expire_all()
     assert services.report_translation_outdated(db.session.get(Report, translation.id))
+
+
+def test_markdown_export_pasted_back_into_the_editor_keeps_citations(client, login_as,
+                                                                      discussion):
+    login_as(discussion["facilitator"])
+    _build(client, discussion)
+    report = db.session.query(Report).one()
+    _publish(client, report, "members")
+    exported = client.get(f"/synthesis/reports/{report.id}/export/md").get_data(as_text=True)
+    response = client.post(f"/synthesis/reports/{report.id}/edit",
+                           data={"title": "Round trip", "body": exported, "save": "Save"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    draft = report.latest
+    assert draft.is_draft and draft.number == 2
+    assert extract_citations(draft.body) == extract_citations(report.versions[0].body)
+    assert "## Sources" not in draft.body and "<!-- sources -->" not in draft.body

@@ -29,8 +29,10 @@ from . import bp, services
 from .citations import render_with_citations
 from .drafting import build_draft
 from .exports import (
+    SOURCES_MARKER,
     annex,
     audience_label,
+    body_from_markdown_export,
     participating_delegations,
     report_docx,
     report_markdown,
@@ -232,6 +234,9 @@ def edit_report(report_id: int):
     preview = None
     status = 200
     if form.validate_on_submit():
+        if SOURCES_MARKER in form.body.data:
+            # A Markdown export pasted back: keep its text and citations, drop the annex.
+            form.body.data = body_from_markdown_export(form.body.data)
         if form.preview.data:
             preview = render_with_citations(form.body.data, current_user, report.language)
         else:
