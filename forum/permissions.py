@@ -285,10 +285,11 @@ def audience_can_read_post(audience: str, post: Post) -> bool:
 
 
 def can_read_cited_post(user, post: Post | None) -> bool:
-    """A citation shows its quote only to readers of the post's text."""
+    """A citation shows its quote only to readers of a live post (never hidden content)."""
     return (
         post is not None
         and can_read_thread(user, post.thread)
+        and not post.thread.is_hidden
         and post.thread.merged_into_id is None
         and not post.is_deleted
         and not post.is_hidden

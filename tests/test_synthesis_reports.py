@@ -306,3 +306,21 @@ def test_markdown_export_pasted_back_into_the_editor_keeps_citations(client, log
     assert draft.is_draft and draft.number == 2
     assert extract_citations(draft.body) == extract_citations(report.versions[0].body)
     assert "## Sources" not in draft.body and "<!-- sources -->" not in draft.body
+
+
+def test_exports_leave_out_posts_of_a_hidden_thread_even_for_moderators(client, login_as,
+                                                                         discussion):
+    login_as(discussion["facilitator"])
+    _build(client, discussion)
+    report = db.session.query(Report).one()
+    _publish(client, report, "members")
+    discussion["thread"].is_hidden = True
+    db.session.commit()
+    login_as(make_user("moderator"))
+    assert client.get(f"/synthesis/reports/{report.id}").status_code == 404
+    login_as(discussion["facilitator"])
+    text = client.get(f"/synthesis/reports/{report.id}/export/md").get_data(as_text=True)
+    assert "SIRCE" not in text and "[post:" not in text
+    document = docx.Document(io.BytesIO(
+        client.get(f"/synthesis/reports/{report.id}/export/docx").data))
+    assert not any("SIRCE" in p.text for p in document.paragraphs)
