@@ -125,14 +125,16 @@ def _builder_choices(form: ReportBuilderForm) -> None:
                            f"{c.text[:90]}{'…' if len(c.text) > 90 else ''}")
         for c in clips if permissions.can_read_cited_post(current_user, c.post)
     ]
+    # Practices live on a thread: choosing one adds its discussion as a section.
     practice = getattr(models, "Practice", None)
+    visible = getattr(permissions, "visible_practices", None)
     form.practices.choices = []
-    if practice is not None and hasattr(practice, "thread_id"):
-        rows = db.session.scalars(select(practice).limit(500)).all()
-        form.practices.choices = [
-            SelectChoice(p.id, getattr(p, "title", None) or f"#{p.id}") for p in rows
-            if permissions.can_read_thread(current_user, db.session.get(Thread, p.thread_id))
-        ]
+    if practice is not None and visible is not None:
+        rows = db.session.scalars(
+            select(practice).where(visible(current_user), practice.thread_id.is_not(None))
+            .order_by(practice.title).limit(500)
+        ).all()
+        form.practices.choices = [SelectChoice(p.id, p.title) for p in rows]
 
 
 def _selection(form: ReportBuilderForm) -> dict:
