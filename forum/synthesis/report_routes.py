@@ -19,6 +19,7 @@ from ..models import (
     Clip,
     ClipCollection,
     Delegation,
+    Post,
     Report,
     ReportVersion,
     Summary,
@@ -253,8 +254,13 @@ def edit_report(report_id: int):
                 return redirect(url_for("synthesis.view_report", report_id=report.id))
     elif form.errors:
         status = 422
+    clips = [c for c in db.session.scalars(
+        select(Clip).options(selectinload(Clip.collection), selectinload(Clip.delegation),
+                             selectinload(Clip.post).selectinload(Post.thread))
+        .order_by(Clip.collection_id, Clip.id).limit(300)
+    ) if permissions.can_read_cited_post(current_user, c.post)]
     return render_template("synthesis/report_edit.html", form=form, report=report,
-                           preview=preview), status
+                           preview=preview, clips=clips), status
 
 
 @bp.post("/reports/<int:report_id>/publish")

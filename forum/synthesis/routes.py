@@ -16,7 +16,7 @@ from ..extensions import db, login_manager
 from ..i18n import current_language
 from ..models import Clip, ClipCollection, Post, Summary, SummaryVersion, Thread
 from . import bp, services
-from .citations import render_with_citations
+from .citations import post_quote, render_with_citations
 from .forms import ActionOnlyForm, ClipForm, CollectionForm, SummaryForm, language_choices
 from .services import SynthesisError
 
@@ -98,9 +98,15 @@ def edit_summary(thread_id: int):
         status = 422
     if form.body.data:
         preview = render_with_citations(form.body.data, current_user)
+    citable = db.session.scalars(
+        select(Post).where(Post.thread_id == thread.id, Post.is_deleted.is_(False),
+                           Post.is_hidden.is_(False))
+        .options(selectinload(Post.delegation)).order_by(Post.number).limit(300)
+    ).all()
     return render_template("synthesis/summary_edit.html", form=form, thread=thread,
                            original=original, translating=translating, lang=lang,
-                           preview=preview, thread_url=thread_url(thread)), status
+                           preview=preview, thread_url=thread_url(thread),
+                           citable=citable), status
 
 
 @bp.post("/summaries/<int:summary_id>/confirm")
@@ -324,3 +330,9 @@ def _date_filter(value) -> str:
 def _thread_url_global(thread: Thread) -> str:
     """Template access to a thread's address."""
     return thread_url(thread)
+
+
+@bp.app_template_global("post_excerpt")
+def _post_excerpt_global(post: Post) -> str:
+    """A short plain-text excerpt of a post."""
+    return post_quote(post, 140)

@@ -37,6 +37,21 @@
     document.dispatchEvent(new MouseEvent("mouseup"));
   });
 
+  // Insert a citation code at the cursor of the editor.
+  Array.prototype.forEach.call(document.querySelectorAll(".insert-citation"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var field = document.getElementById(button.getAttribute("data-target"));
+      if (!field) { return; }
+      var token = button.getAttribute("data-token");
+      var start = field.selectionStart || 0;
+      var end = field.selectionEnd || 0;
+      field.value = field.value.slice(0, start) + token + field.value.slice(end);
+      field.focus();
+      field.selectionStart = field.selectionEnd = start + token.length;
+    });
+  });
+
   var printButton = document.querySelector(".print-button");
   if (printButton) {
     printButton.hidden = false;
