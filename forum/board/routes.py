@@ -12,6 +12,7 @@ from .. import permissions
 from ..extensions import db
 from ..markup import render_markdown
 from ..models import Category, Thread
+from ..practices.documents import UploadError, post_attachment
 from ..tags.services import TagInputError, split_tag_input
 from . import bp, services
 from .forms import DeletePostForm, EditPostForm, PostForm, PreviewForm, ThreadForm
@@ -165,10 +166,16 @@ def new_thread():
             return render_template("board/new_thread.html", form=form, similar=similar), 200
         else:
             try:
-                thread = services.create_thread(
-                    current_user, category, form.title.data, form.body.data, form.language.data,
-                    split_tag_input(form.tags.data),
-                )
+                with post_attachment() as attachment:
+                    thread = services.create_thread(
+                        current_user, category, form.title.data, form.body.data, form.language.data,
+                        split_tag_input(form.tags.data),
+                    )
+                    if attachment:
+                        attachment.attach(current_user, post=thread.posts[0])
+            except UploadError as error:
+                return render_template("board/new_thread.html", form=form,
+                                       attachment_error=error.message), error.status
             except TagInputError as error:
                 form.tags.errors.append(str(error))
             except BoardInputError as error:
@@ -226,7 +233,13 @@ def reply(thread_id: int):
             preview = render_markdown(form.body.data)
         else:
             try:
-                post = services.reply(current_user, thread, form.body.data, form.language.data)
+                with post_attachment() as attachment:
+                    post = services.reply(current_user, thread, form.body.data, form.language.data)
+                    if attachment:
+                        attachment.attach(current_user, post=post)
+            except UploadError as error:
+                return render_template("board/reply.html", thread=thread, form=form,
+                                       attachment_error=error.message), error.status
             except BoardInputError as error:
                 getattr(form, error.field or "body").errors.append(str(error.message))
             else:
