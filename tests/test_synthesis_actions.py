@@ -212,3 +212,16 @@ def test_permission_matrix(app, role, action):
         "update_other_action": lambda: permissions.can_update_action_status(user, other),
     }
     assert checks[action]() == (role in MATRIX[action])
+
+
+def test_country_profile_lists_open_items_with_overdue_label(client, login_as):
+    _overdue_item("MX")
+    _item("MX", status="done", description="Closed one.")
+    _item("GT", description="Guatemala only.")
+    login_as(make_user("observer"))
+    html = client.get("/countries/MX").get_data(as_text=True)
+    assert "Open follow-up actions" in html
+    assert "Share the consular case form." in html and "Overdue" in html
+    assert "Closed one." not in html and "Guatemala only." not in html
+    login_as(None)
+    assert "Open follow-up actions" not in client.get("/countries/MX").get_data(as_text=True)

@@ -324,3 +324,24 @@ def test_exports_leave_out_posts_of_a_hidden_thread_even_for_moderators(client, 
     document = docx.Document(io.BytesIO(
         client.get(f"/synthesis/reports/{report.id}/export/docx").data))
     assert not any("SIRCE" in p.text for p in document.paragraphs)
+
+
+def test_chosen_practice_brings_its_discussion_as_a_section(client, login_as):
+    from practices_support import make_practice
+
+    author = make_user("liaison", delegation="PA")
+    category = make_category("members")
+    thread = make_thread(author, category, title="Panama's registry practice",
+                         body="Panama describes its registry.")
+    practice = make_practice(author, category=category, title="Registro único de Panamá",
+                             thread_id=thread.id)
+    login_as(make_user("facilitator"))
+    page = client.get("/synthesis/reports/new").get_data(as_text=True)
+    assert "Registro único de Panamá" in page
+    response = client.post("/synthesis/reports/new", data={
+        "title": "Practices", "language": "en", "practices": [str(practice.id)]})
+    assert response.status_code == 302
+    body = db.session.query(Report).one().latest.body
+    assert "## 1. Panama's registry practice" in body
+    assert "The delegation of Panama presented its practice" in body
+    assert f"[post:{thread.posts[0].id}]" in body
