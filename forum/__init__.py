@@ -26,6 +26,7 @@ BLUEPRINTS = (
     # moderation
     "forum.moderation",
     # synthesis
+    "forum.synthesis",
     # api
 )
 

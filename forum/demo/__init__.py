@@ -15,6 +15,7 @@ SEEDERS = (
     # moderation
     "forum.demo.moderation",
     # synthesis
+    "forum.demo.synthesis",
 )
 
 DEMO_PASSWORD = "demo-password-2026"

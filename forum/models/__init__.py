@@ -43,6 +43,22 @@ from .curation import (
 )
 
 # synthesis
+# isort: split
+from .synthesis import (  # noqa: F401
+    OPEN_STATUSES,
+    ActionItem,
+    ActionSource,
+    ActionStatus,
+    ActionUpdate,
+    Clip,
+    ClipCollection,
+    Report,
+    ReportState,
+    ReportVersion,
+    Summary,
+    SummaryVersion,
+    action_owner,
+)
 
 __all__ = [
     "AuditEvent",
