@@ -31,6 +31,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object("config.Config")
     if config:
         app.config.update(config)
+    # production
+    from .production import check_production_config
+
+    check_production_config(app)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     from . import i18n, security
@@ -58,4 +62,10 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     # search hooks
+    # performance: static fingerprints, reference cache, opt-in SQL statement count
+    from . import assets, reference_cache, sql_count
+
+    assets.init_app(app)
+    reference_cache.init_app(app)
+    sql_count.init_app(app)
     return app

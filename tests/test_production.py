@@ -1,0 +1,151 @@
+"""Production safety, static fingerprints, the opt-in SQL counter and the reference cache."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from forum import create_app
+from forum.extensions import db
+from forum.production import UnsafeConfigurationError, configuration_problems
+from forum.reference_cache import cache, delegation_directory
+
+SAFE = {
+    "ENV_NAME": "production",
+    "SECRET_KEY": "k" * 48,
+    "DEBUG": False,
+    "TESTING": False,
+    "PREFERRED_URL_SCHEME": "https",
+    "SESSION_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_SECURE": True,
+    "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://forum@127.0.0.1:5432/forum",
+}
+
+
+def _production(tmp_path, **changes) -> dict:
+    return SAFE | {"INSTANCE_DIR": str(tmp_path / "instance")} | changes
+
+
+def test_safe_production_configuration_starts(tmp_path):
+    app = create_app(_production(tmp_path))
+    assert app.config["ENV_NAME"] == "production"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"SECRET_KEY": "dev-only-insecure-secret-key"}, "SECRET_KEY is missing"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY is missing"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY is too short"),
+        ({"DEBUG": True}, "debug mode is on"),
+        ({"SESSION_COOKIE_SECURE": False}, "HTTPS"),
+        ({"REMEMBER_COOKIE_SECURE": False}, "HTTPS"),
+        ({"WTF_CSRF_ENABLED": False}, "CSRF"),
+        ({"SQLALCHEMY_DATABASE_URI": "sqlite:////tmp/forum.db"}, "SQLite"),
+    ],
+)
+def test_production_refuses_unsafe_configuration(tmp_path, changes, message):
+    with pytest.raises(UnsafeConfigurationError) as info:
+        create_app(_production(tmp_path, **changes))
+    text = str(info.value)
+    assert "REFUSING TO START" in text
+    assert message in text
+
+
+def test_refusal_lists_every_problem_at_once(tmp_path):
+    problems = configuration_problems(
+        _production(tmp_path, SECRET_KEY="dev-only-insecure-secret-key", DEBUG=True,
+                    SESSION_COOKIE_SECURE=False)
+    )
+    assert len(problems) == 3
+
+
+def test_sqlite_allowed_in_production_when_asked(tmp_path):
+    app = create_app(_production(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/f.db",
+                                 ALLOW_SQLITE_IN_PRODUCTION=True))
+    assert app.config["ALLOW_SQLITE_IN_PRODUCTION"]
+
+
+def test_development_mode_does_not_check(tmp_path):
+    app = create_app({"INSTANCE_DIR": str(tmp_path / "i"), "SECRET_KEY": "dev-only-insecure-secret-key",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/f.db"})
+    assert not app.config["PRODUCTION"]
+
+
+def test_static_urls_are_fingerprinted_and_cached_for_a_year(app, client):
+    css = Path(app.static_folder) / "css" / "main.css"
+    digest = hashlib.sha256(css.read_bytes()).hexdigest()[:12]
+    page = client.get("/").get_data(as_text=True)
+    assert f"/static/css/main.css?v={digest}" in page
+
+    response = client.get(f"/static/css/main.css?v={digest}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    response.close()
+
+    for url in ("/static/css/main.css", "/static/css/main.css?v=000000000000"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "immutable" not in response.headers["Cache-Control"]
+        assert "no-cache" in response.headers["Cache-Control"]
+        response.close()
+
+
+def test_changed_static_file_gets_a_new_fingerprint(tmp_path, app_config):
+    static = tmp_path / "static"
+    shutil.copytree(Path(create_app(app_config).static_folder), static)
+    app = create_app(app_config)
+    app.static_folder = str(static)
+    with app.test_request_context():
+        from flask import url_for
+
+        first = url_for("static", filename="js/main.js")
+        path = static / "js" / "main.js"
+        path.write_text(path.read_text() + "\n// changed\n")
+        second = url_for("static", filename="js/main.js")
+        missing = url_for("static", filename="js/none.js")
+    assert first != second and "?v=" in first and "?v=" in second
+    assert missing == "/static/js/none.js"
+
+
+def test_sql_statement_header_is_opt_in(app_config):
+    app = create_app(app_config)
+    response = app.test_client().get("/healthz")
+    assert "X-SQL-Statements" not in response.headers
+
+    app = create_app(app_config | {"SQL_COUNT_HEADER": True})
+    client = app.test_client()
+    assert client.get("/healthz").headers["X-SQL-Statements"] == "1"
+    assert client.get("/").headers["X-SQL-Statements"] == "0"
+
+
+def test_reference_cache_is_invalidated_by_a_committed_change(app):
+    from forum.delegations import delegation_by_code
+
+    cache().ttl = 3600  # only the commit may invalidate within this test
+    names = {d["code"]: d["names"] for d in delegation_directory()}
+    assert names["IOM"]["es"].startswith("Organización Internacional")
+    assert names["MX"]["fr"] == "Mexique"
+
+    iom = delegation_by_code("IOM")
+    iom.name_es = "OIM (nuevo nombre)"
+    db.session.flush()
+    # not committed yet: other requests keep the committed value
+    assert {d["code"]: d["names"] for d in delegation_directory()}["IOM"]["es"] != "OIM (nuevo nombre)"
+    db.session.rollback()
+    iom = delegation_by_code("IOM")
+    iom.name_es = "OIM (nuevo nombre)"
+    db.session.commit()
+    assert {d["code"]: d["names"] for d in delegation_directory()}["IOM"]["es"] == "OIM (nuevo nombre)"
+
+
+def test_reference_cache_serves_the_same_value_between_changes(app):
+    calls = []
+    cache().register("probe", lambda: calls.append(1) or len(calls), ())
+    assert cache().get("probe") == 1
+    assert cache().get("probe") == 1
+    cache().clear()
+    assert cache().get("probe") == 2
