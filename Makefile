@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install run test lint translations extract-messages update-translations serve clean
+.PHONY: install run test lint translations extract-messages update-translations serve clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ run: translations
 
 test: translations
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Page-speed benchmark (not a test): BENCH_ARGS="--size large --database postgresql+psycopg://..."
+bench: translations
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,259 @@
+"""Generate a realistic multilingual data set into a fresh database with bulk Core inserts.
+
+Usage: python -m bench.generate small|large   (DATABASE_URL / FORUM_INSTANCE_DIR from the env)
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import sys
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import insert, select, text
+
+SIZES = {
+    "small": {"categories": 20, "threads": 2_000, "posts": 20_000, "users": 500, "tags": 300,
+              "practices": 200},
+    "large": {"categories": 20, "threads": 20_000, "posts": 200_000, "users": 500, "tags": 300,
+              "practices": 200},
+}
+PASSWORD = "bench password 2026"
+RARE_TERM = "zarigüeya"  # appears in exactly RARE_COUNT posts
+RARE_COUNT = 3
+COMMON_TERM = "migrantes"  # appears in most Spanish posts
+THREAD_WITH_25 = 1  # the first thread gets exactly 25 posts (one full page)
+BATCH = 5_000
+
+WORDS = {
+    "es": (
+        "protección consular de las personas migrantes niñez migrante no acompañada retorno "
+        "asistido documentación pasaporte emergencia repatriación albergue frontera trata de "
+        "personas víctimas coordinación interinstitucional protocolo entrevista consulado "
+        "delegación familias reunificación salud atención psicosocial detención debido proceso "
+        "derechos humanos registro biométrico identidad tránsito solicitantes de asilo refugio "
+        "cooperación regional buenas prácticas capacitación funcionarios enlace mecanismo "
+        "seguimiento casos menores adolescentes mujeres embarazadas discapacidad traductores "
+        "intérpretes comunidades indígenas lenguas mayas garífuna remesas empleo reintegración"
+    ).split(),
+    "en": (
+        "consular protection of migrants unaccompanied children assisted return travel documents "
+        "passport emergency repatriation shelter border trafficking victims interagency "
+        "coordination protocol interview consulate delegation family reunification health "
+        "psychosocial care detention due process human rights biometric registration identity "
+        "transit asylum seekers refugee regional cooperation good practices training officers "
+        "liaison mechanism follow-up cases minors adolescents pregnant women disability "
+        "interpreters indigenous communities remittances employment reintegration"
+    ).split(),
+    "fr": (
+        "protection consulaire des personnes migrantes enfants non accompagnés retour assisté "
+        "documents de voyage passeport urgence rapatriement hébergement frontière traite des "
+        "êtres humains victimes coordination interinstitutionnelle protocole entretien consulat "
+        "délégation familles réunification santé soutien psychosocial détention droits humains "
+        "identité transit demandeurs d'asile réfugiés coopération régionale bonnes pratiques "
+        "formation agents liaison suivi dossiers mineurs élèves femmes enceintes interprètes"
+    ).split(),
+}
+STOP = {"es": "el la los las de en y con para por que se del".split(),
+        "en": "the of and to in for with on that a is by".split(),
+        "fr": "le la les de des et en pour avec sur que du".split()}
+COUNTRIES = ("BZ", "CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US")
+
+
+@dataclass
+class TextMaker:
+    """Sentences in Spanish (55%), English (30%), French (5%) or code-switched (10%)."""
+
+    rng: random.Random
+
+    def language(self) -> str:
+        roll = self.rng.random()
+        return "es" if roll < 0.55 else "en" if roll < 0.85 else "fr" if roll < 0.90 else "mix"
+
+    def words(self, lang: str, count: int) -> list[str]:
+        out = []
+        for _ in range(count):
+            use = self.rng.choice(("es", "en")) if lang == "mix" else lang
+            pool = STOP[use] if self.rng.random() < 0.3 else WORDS[use]
+            out.append(self.rng.choice(pool))
+        return out
+
+    def title(self, lang: str) -> str:
+        words = self.words(lang, self.rng.randint(5, 10))
+        return " ".join(words).capitalize()[:200]
+
+    def body(self, lang: str, words: int = 100) -> str:
+        paragraphs = []
+        remaining = words
+        while remaining > 0:
+            n = min(remaining, self.rng.randint(25, 45))
+            sentence = " ".join(self.words(lang, n)).capitalize()
+            if lang in ("es", "mix") and COMMON_TERM not in sentence:
+                sentence += f" {COMMON_TERM}"
+            paragraphs.append(sentence + ".")
+            remaining -= n
+        return "\n\n".join(paragraphs)
+
+
+def render(body: str) -> str:
+    """The stored HTML of a body: the real Markdown renderer when present."""
+    try:
+        from forum.markup import render_markdown  # the board's renderer
+    except ImportError:
+        return "".join(f"<p>{html.escape(p)}</p>\n" for p in body.split("\n\n"))
+    return render_markdown(body)
+
+
+def _bulk(conn, table, rows) -> None:
+    for start in range(0, len(rows), BATCH):
+        conn.execute(insert(table), rows[start:start + BATCH])
+
+
+def generate(size: str, seed: int = 2026) -> dict:
+    """Fill the (empty, migrated) database of the current app; return facts for the run."""
+    from forum.extensions import db
+    from forum.models import Category, Delegation, Post, Tag, Thread, User, thread_tag, utcnow
+    from forum.models.people import Role
+
+    spec = SIZES[size]
+    rng = random.Random(seed)
+    texts = TextMaker(rng)
+    now = utcnow()
+    started = time.monotonic()
+    conn = db.session.connection()
+    delegations = {d.code: d.id for d in db.session.scalars(select(Delegation))}
+    if not delegations:
+        raise SystemExit("no delegations: run `flask seed-delegations` first")
+    from werkzeug.security import generate_password_hash
+
+    hashed = generate_password_hash(PASSWORD, method="pbkdf2:sha256:100000")
+    users = []
+    for n in range(1, spec["users"] + 1):
+        role = (Role.ADMIN if n == 1 else Role.MODERATOR if n <= 5 else Role.FACILITATOR if n <= 20
+                else Role.OBSERVER if n > spec["users"] - 40 else Role.LIAISON).value
+        code = (rng.choice(("IOM", "UNHCR", "UNICEF")) if role in ("admin", "moderator", "facilitator")
+                else "RNCOM" if role == "observer" else rng.choice(COUNTRIES))
+        users.append({"id": n, "email": f"user{n}@bench.example", "display_name": f"Oficial {n}",
+                      "password_hash": hashed, "role": role, "delegation_id": delegations[code],
+                      "locale": rng.choice(("es", "es", "en", "fr")), "is_suspended": False,
+                      "session_version": 1, "created_at": now - timedelta(days=400)})
+    _bulk(conn, User.__table__, users)
+
+    visibilities = ["public"] * 12 + ["members"] * 5 + ["governments"] * 2 + ["staff"]
+    categories = []
+    for n in range(1, spec["categories"] + 1):
+        es = texts.title("es")[:60]
+        categories.append({"id": n, "slug": f"categoria-{n}", "name_en": f"Topic {n}: " + texts.title("en")[:50],
+                           "name_es": f"Tema {n}: {es}", "name_fr": f"Sujet {n}: " + texts.title("fr")[:50],
+                           "description_en": texts.body("en", 20), "description_es": texts.body("es", 20),
+                           "description_fr": texts.body("fr", 20), "position": n,
+                           "visibility": visibilities[(n - 1) % len(visibilities)],
+                           "observers_may_reply": n % 3 == 0, "thread_count": 0, "post_count": 0})
+
+    tags = []
+    seen = set()
+    for n in range(1, spec["tags"] + 1):
+        words = texts.words("es", 2)
+        slug = f"{'-'.join(words)}-{n}".lower()
+        seen.add(slug)
+        tags.append({"id": n, "slug": slug[:100], "label_en": " ".join(texts.words("en", 2)),
+                     "label_es": " ".join(words), "label_fr": " ".join(texts.words("fr", 2)),
+                     "thread_count": 0, "created_at": now - timedelta(days=300)})
+
+    # posts per thread: thread 1 has exactly 25, the rest share the remainder at random
+    threads_n, posts_n = spec["threads"], spec["posts"]
+    counts = [1] * threads_n
+    counts[0] = 25
+    for _ in range(posts_n - sum(counts)):
+        counts[rng.randrange(1, threads_n)] += 1
+    public_categories = [c["id"] for c in categories if c["visibility"] == "public"]
+    threads, posts, links = [], [], []
+    post_id = 0
+    rare_left = RARE_COUNT
+    start_time = now - timedelta(days=365)
+    for t in range(1, threads_n + 1):
+        lang = texts.language()
+        stored_lang = "es" if lang == "mix" else lang
+        author = users[rng.randrange(5, len(users))]
+        category_id = public_categories[0] if t == THREAD_WITH_25 else rng.randint(1, len(categories))
+        created = start_time + timedelta(minutes=t * 5)
+        last = created
+        for number in range(1, counts[t - 1] + 1):
+            post_id += 1
+            poster = author if number == 1 else users[rng.randrange(5, len(users))]
+            body = texts.body(lang if number == 1 else texts.language(), rng.randint(60, 140))
+            if rare_left and t % 97 == 0 and number == 1:
+                body += f"\n\nUna {RARE_TERM} apareció en el albergue."
+                rare_left -= 1
+            last = created + timedelta(minutes=number * 7)
+            posts.append({"id": post_id, "thread_id": t, "number": number, "author_id": poster["id"],
+                          "delegation_id": poster["delegation_id"], "language": stored_lang,
+                          "body": body, "body_html": render(body), "created_at": last,
+                          "revision_count": 0, "is_deleted": False, "is_hidden": False})
+        threads.append({"id": t, "category_id": category_id, "title": texts.title(lang),
+                        "language": stored_lang, "author_id": author["id"],
+                        "delegation_id": author["delegation_id"], "created_at": created,
+                        "last_post_at": last, "post_count": counts[t - 1], "is_pinned": t % 500 == 0,
+                        "is_locked": False, "is_hidden": False})
+        for tag_id in rng.sample(range(1, len(tags) + 1), rng.randint(1, 4)):
+            links.append({"thread_id": t, "tag_id": tag_id})
+            tags[tag_id - 1]["thread_count"] += 1
+        cat = categories[category_id - 1]
+        cat["thread_count"] += 1
+        cat["post_count"] += counts[t - 1]
+        cat["last_post_at"] = max(cat.get("last_post_at") or last, last)
+    for cat in categories:
+        cat.setdefault("last_post_at", None)
+    _bulk(conn, Category.__table__, categories)
+    _bulk(conn, Tag.__table__, tags)
+    _bulk(conn, Thread.__table__, threads)
+    _bulk(conn, Post.__table__, posts)
+    _bulk(conn, thread_tag, links)
+    practices = _generate_practices(conn, spec["practices"], threads, users, texts, rng)
+    if conn.dialect.name == "postgresql":
+        for table in ("user", "category", "tag", "thread", "post"):
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                              f"(SELECT MAX(id) FROM \"{table}\"))"))
+    db.session.commit()
+    popular_tag = max(tags, key=lambda tag: tag["thread_count"])
+    return {
+        "size": size, "users": len(users), "categories": len(categories), "tags": len(tags),
+        "threads": len(threads), "posts": len(posts), "practices": practices,
+        "seconds": round(time.monotonic() - started, 1),
+        "thread_id": THREAD_WITH_25, "category_slug": categories[public_categories[0] - 1]["slug"],
+        "tag_slug": popular_tag["slug"], "country": "MX", "login": users[10]["email"],
+        "password": PASSWORD, "rare_term": RARE_TERM, "common_term": COMMON_TERM,
+    }
+
+
+def _generate_practices(conn, count, threads, users, texts, rng) -> int | str:
+    """Practices, when the practices feature is installed (through its own seeding helper)."""
+    try:
+        from forum.practices.services import bench_rows  # optional hook of the practices feature
+    except ImportError:
+        return "not available"
+    return bench_rows(conn, count, threads, users, texts, rng)
+
+
+def main() -> None:
+    """Entry point for `python -m bench.generate SIZE`."""
+    from forum import create_app
+    from forum.extensions import db
+
+    size = sys.argv[1] if len(sys.argv) > 1 else "small"
+    app = create_app()
+    with app.app_context():
+        db.create_all()
+        from forum.delegations import ensure_delegations
+
+        ensure_delegations()
+        facts = generate(size)
+    import json
+
+    print(json.dumps(facts))
+
+
+if __name__ == "__main__":
+    main()
