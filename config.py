@@ -96,6 +96,8 @@ class Config:
     PRODUCTION = ENV_NAME == "production"
     # SQLite is refused in production unless explicitly allowed (single-server installs).
     ALLOW_SQLITE_IN_PRODUCTION = _bool("ALLOW_SQLITE_IN_PRODUCTION")
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
     # Adds an X-SQL-Statements header to every response (benchmarks); off by default.
     SQL_COUNT_HEADER = _bool("SQL_COUNT_HEADER")
     # Static URLs carry ?v=<content hash>; such requests may be cached for a year.

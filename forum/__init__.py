@@ -32,9 +32,10 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     # production
-    from .production import check_production_config
+    from .production import check_production_config, trust_proxies
 
     check_production_config(app)
+    trust_proxies(app)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     from . import i18n, security

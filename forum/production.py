@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import DEV_SECRET_KEY
 
@@ -76,3 +77,10 @@ def check_production_config(app: Flask) -> None:
         )
     if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         logger.warning("SQLite in production: one server only, and back it up with `flask backup`")
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the client address, scheme and host from X-Forwarded-*."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

@@ -149,3 +149,21 @@ def test_reference_cache_serves_the_same_value_between_changes(app):
     assert cache().get("probe") == 1
     cache().clear()
     assert cache().get("probe") == 2
+
+
+def test_forwarded_headers_are_trusted_only_when_configured(app_config):
+    from flask import request
+
+    seen = {}
+    for hops in (0, 1):
+        app = create_app(app_config | {"TRUSTED_PROXIES": hops})
+
+        @app.get("/probe")
+        def probe(hops=hops):
+            seen[hops] = (request.remote_addr, request.scheme)
+            return "ok"
+
+        app.test_client().get("/probe", headers={"X-Forwarded-For": "203.0.113.7",
+                                                 "X-Forwarded-Proto": "https"})
+    assert seen[0] == ("127.0.0.1", "http")
+    assert seen[1] == ("203.0.113.7", "https")
