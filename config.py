@@ -103,5 +103,6 @@ class Config:
     # Static URLs carry ?v=<content hash>; such requests may be cached for a year.
     STATIC_FINGERPRINT = _bool("STATIC_FINGERPRINT", True)
     STATIC_IMMUTABLE_MAX_AGE = _int("STATIC_IMMUTABLE_MAX_AGE", 365 * 24 * 60 * 60)
+    STATIC_HASH_RECHECK_SECONDS = _int("STATIC_HASH_RECHECK_SECONDS", 2)
     # Seconds a process may serve its cached copy of rarely changing lists before rechecking.
     REFERENCE_CACHE_SECONDS = _int("REFERENCE_CACHE_SECONDS", 5)

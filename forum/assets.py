@@ -5,37 +5,46 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 
 from flask import Flask, Response, current_app, request
+from werkzeug.security import safe_join
 
 IMMUTABLE = "public, max-age={max_age}, immutable"
 
 _lock = threading.Lock()
-_hashes: dict[str, tuple[int, int, str]] = {}
 
 
 def static_hash(app: Flask, filename: str) -> str | None:
-    """A short content hash of a static file, recomputed when its size or mtime changes."""
-    folder = app.static_folder
-    if not folder:
-        return None
-    path = os.path.realpath(os.path.join(folder, filename))
-    if not path.startswith(os.path.realpath(folder) + os.sep):
-        return None
+    """A short content hash of a static file.
+
+    The file is looked at again (size and mtime) at most every STATIC_HASH_RECHECK_SECONDS,
+    so a page with several static links costs no system calls in the common case.
+    """
+    known: dict = app.extensions.setdefault("static_hashes", {})
+    now = time.monotonic()
+    entry = known.get(filename)
+    recheck = app.config.get("STATIC_HASH_RECHECK_SECONDS", 2)
+    if entry and now - entry[0] < recheck:
+        return entry[3]
+    path = safe_join(app.static_folder, filename) if app.static_folder else None
     try:
-        stat = os.stat(path)
+        stat = os.stat(path) if path else None
     except OSError:
+        stat = None
+    if stat is None:
+        known[filename] = (now, None, None, None)
         return None
-    known = _hashes.get(path)
-    if known and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
-        return known[2]
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(65536), b""):
-            digest.update(chunk)
-    value = digest.hexdigest()[:12]
+    if entry and entry[1] == stat.st_mtime_ns and entry[2] == stat.st_size:
+        value = entry[3]
+    else:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(65536), b""):
+                digest.update(chunk)
+        value = digest.hexdigest()[:12]
     with _lock:
-        _hashes[path] = (stat.st_mtime_ns, stat.st_size, value)
+        known[filename] = (now, stat.st_mtime_ns, stat.st_size, value)
     return value
 
 

@@ -97,7 +97,7 @@ def test_static_urls_are_fingerprinted_and_cached_for_a_year(app, client):
 def test_changed_static_file_gets_a_new_fingerprint(tmp_path, app_config):
     static = tmp_path / "static"
     shutil.copytree(Path(create_app(app_config).static_folder), static)
-    app = create_app(app_config)
+    app = create_app(app_config | {"STATIC_HASH_RECHECK_SECONDS": 0})
     app.static_folder = str(static)
     with app.test_request_context():
         from flask import url_for
