@@ -288,6 +288,7 @@ def restore_backup(path: str | Path, upload_dir: str | Path) -> dict:
     db.session.remove()
     with tarfile.open(path, "r:gz") as tar, db.engine.begin() as conn:
         _check_schema(conn, meta)
+        meta["target_revision"] = schema_revision(conn)
         busy = non_empty_tables(conn)
         if busy:
             raise BackupError(

@@ -49,6 +49,12 @@ def restore_command(ctx: click.Context, path: str) -> None:
     except (BackupError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     rows = sum(meta["counts"].values())
+    if meta.get("schema_revision") != meta.get("target_revision"):
+        click.echo(
+            f"Note: the archive was made at schema {meta.get('schema_revision') or 'unstamped'}, "
+            f"this database is at {meta.get('target_revision') or 'unstamped'}; every column "
+            "matched, so the data was loaded."
+        )
     click.echo(
         f"Restored {rows} rows in {len(meta['counts'])} tables and {meta['uploads']} uploaded "
         f"files from a backup made {meta['created_at']}."
