@@ -13,6 +13,23 @@ from forum.extensions import db
 from forum.production import UnsafeConfigurationError, configuration_problems
 from forum.reference_cache import cache, delegation_directory
 
+
+@pytest.fixture
+def new_app():
+    """create_app() for tests that build their own apps; engines are closed afterwards."""
+    made = []
+
+    def _make(config):
+        made.append(create_app(config))
+        return made[-1]
+
+    yield _make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 SAFE = {
     "ENV_NAME": "production",
     "SECRET_KEY": "k" * 48,
@@ -94,10 +111,10 @@ def test_static_urls_are_fingerprinted_and_cached_for_a_year(app, client):
         response.close()
 
 
-def test_changed_static_file_gets_a_new_fingerprint(tmp_path, app_config):
+def test_changed_static_file_gets_a_new_fingerprint(tmp_path, app_config, new_app):
     static = tmp_path / "static"
-    shutil.copytree(Path(create_app(app_config).static_folder), static)
-    app = create_app(app_config | {"STATIC_HASH_RECHECK_SECONDS": 0})
+    app = new_app(app_config | {"STATIC_HASH_RECHECK_SECONDS": 0})
+    shutil.copytree(Path(app.static_folder), static)
     app.static_folder = str(static)
     with app.test_request_context():
         from flask import url_for
@@ -111,12 +128,12 @@ def test_changed_static_file_gets_a_new_fingerprint(tmp_path, app_config):
     assert missing == "/static/js/none.js"
 
 
-def test_sql_statement_header_is_opt_in(app_config):
-    app = create_app(app_config)
+def test_sql_statement_header_is_opt_in(app_config, new_app):
+    app = new_app(app_config)
     response = app.test_client().get("/healthz")
     assert "X-SQL-Statements" not in response.headers
 
-    app = create_app(app_config | {"SQL_COUNT_HEADER": True})
+    app = new_app(app_config | {"SQL_COUNT_HEADER": True})
     client = app.test_client()
     assert client.get("/healthz").headers["X-SQL-Statements"] == "1"
     assert client.get("/").headers["X-SQL-Statements"] == "0"
@@ -151,12 +168,12 @@ def test_reference_cache_serves_the_same_value_between_changes(app):
     assert cache().get("probe") == 2
 
 
-def test_forwarded_headers_are_trusted_only_when_configured(app_config):
+def test_forwarded_headers_are_trusted_only_when_configured(app_config, new_app):
     from flask import request
 
     seen = {}
     for hops in (0, 1):
-        app = create_app(app_config | {"TRUSTED_PROXIES": hops})
+        app = new_app(app_config | {"TRUSTED_PROXIES": hops})
 
         @app.get("/probe")
         def probe(hops=hops):
