@@ -17,6 +17,8 @@ BLUEPRINTS = (
     "forum.auth",
     "forum.admin",
     # discussion core
+    "forum.board",
+    "forum.tags",
     # search
     # practices
     # moderation
