@@ -217,6 +217,10 @@ def generate(size: str, seed: int = 2026) -> dict:
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                               f"(SELECT MAX(id) FROM \"{table}\"))"))
     db.session.commit()
+    from forum.db_stats import analyze
+
+    with db.engine.begin() as stats_conn:  # as after any bulk load
+        analyze(stats_conn)
     popular_tag = max(tags, key=lambda tag: tag["thread_count"])
     return {
         "size": size, "users": len(users), "categories": len(categories), "tags": len(tags),

@@ -300,8 +300,7 @@ def main() -> None:
 
         reply_path = urls.get("reply")
         if reply_path:
-            status, headers, page = request(server.port, "GET", urls["thread 25 posts (logged in)"],
-                                            cookie=cookie)
+            status, headers, page = request(server.port, "GET", reply_path, cookie=cookie)
             token = csrf_token(page)
             probe = f"sondeo{uuid.uuid4().hex[:8]}"
             body = urllib.parse.urlencode({"csrf_token": token, "language": "es",

@@ -66,9 +66,11 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
     # search hooks
     # performance: static fingerprints, reference cache, opt-in SQL statement count
-    from . import assets, reference_cache, sql_count
+    from . import assets, db_stats, reference_cache, sql_count, template_lookup
 
     assets.init_app(app)
+    db_stats.init_app(app)
+    template_lookup.init_app(app)
     reference_cache.init_app(app)
     sql_count.init_app(app)
     return app

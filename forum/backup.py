@@ -326,4 +326,8 @@ def restore_backup(path: str | Path, upload_dir: str | Path) -> dict:
             source = tar.extractfile(member)
             if source is not None:
                 target.write_bytes(source.read())
+    from .db_stats import analyze
+
+    with db.engine.begin() as conn:  # fresh planner statistics after the bulk load
+        analyze(conn)
     return meta
