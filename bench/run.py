@@ -28,6 +28,7 @@ BENCH = ROOT / "bench"
 PY = sys.executable
 BIN = Path(PY).parent
 TICK = os.sysconf("SC_CLK_TCK")
+WORKERS = 2
 
 # (label, endpoint, how to build its URL from the generated facts, logged in?)
 PAGES = [
@@ -91,7 +92,7 @@ def proc_memory(pid: int) -> tuple[float, float]:
 class Server:
     """gunicorn with 2 sync workers on 127.0.0.1:port."""
 
-    def __init__(self, app: str, port: int, env: dict, chdir: Path = ROOT, workers: int = 2):
+    def __init__(self, app: str, port: int, env: dict, chdir: Path = ROOT, workers: int = WORKERS):
         self.port = port
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{port}",
@@ -144,7 +145,11 @@ def request(port: int, method: str, path: str, body: str | None = None,
     conn.request(method, path, body=body, headers=headers)
     response = conn.getresponse()
     text = response.read().decode("utf-8", "replace")
-    result = response.status, {k.lower(): v for k, v in response.getheaders()}, text
+    headers = {k.lower(): v for k, v in response.getheaders()}
+    for key, value in response.getheaders():  # the session cookie among several Set-Cookie
+        if key.lower() == "set-cookie" and value.startswith("session="):
+            headers["set-cookie"] = value
+    result = response.status, headers, text
     conn.close()
     return result
 
@@ -301,6 +306,8 @@ def main() -> None:
         reply_path = urls.get("reply")
         if reply_path:
             status, headers, page = request(server.port, "GET", reply_path, cookie=cookie)
+            # the form's token is kept in the session: use the cookie that came with it
+            cookie = headers.get("set-cookie", "").split(";", 1)[0] or cookie
             token = csrf_token(page)
             probe = f"sondeo{uuid.uuid4().hex[:8]}"
             body = urllib.parse.urlencode({"csrf_token": token, "language": "es",
@@ -343,18 +350,24 @@ def print_report(args, facts, rows, base, memory, reindex_s, reply_to_search) ->
           f"{facts['posts']} posts, {facts['tags']} tags, practices: {facts['practices']} "
           f"(generated in {facts['seconds']} s)\n")
     head = f"| {'page':<30} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | " \
-           f"{'CPU ms/req':>10} | {'SQL':>4} | {'vs ceiling':>10} | {'errors':>6} |"
+           f"{'CPU ms/req':>10} | {'SQL':>4} | {'vs ceiling':>10} | {'CPU-bound req/s':>15} | " \
+           f"{'vs ceiling':>10} | {'errors':>6} |"
     print(head)
     print("|" + "|".join("-" * (len(cell)) for cell in head.split("|")[1:-1]) + "|")
     for label, fig, sql in rows:
         if fig is None:
-            print(f"| {label:<30} | {sql:>7} |" + "".join(f" {'':>{w}} |" for w in (7, 7, 7, 10, 4, 10, 6)))
+            print(f"| {label:<30} | {sql:>7} |" + "".join(f" {'':>{w}} |" for w in (7, 7, 7, 10, 4, 10, 15, 10, 6)))
             continue
         ratio = fig["rps"] / base["rps"] if base["rps"] else 0
+        capacity = WORKERS * 1000 / fig["cpu_ms"] if fig["cpu_ms"] else 0
+        cpu_ratio = base["cpu_ms"] / fig["cpu_ms"] if fig["cpu_ms"] else 0
         print(f"| {label:<30} | {fig['rps']:>7.0f} | {fmt_ms(fig['p50']):>7} | {fmt_ms(fig['p95']):>7} | "
-              f"{fmt_ms(fig['p99']):>7} | {fig['cpu_ms']:>10.2f} | {sql:>4} | {ratio:>9.0%} | "
-              f"{fig['errors']:>6} |")
-    print()
+              f"{fmt_ms(fig['p99']):>7} | {fig['cpu_ms']:>10.2f} | {sql:>4} | {ratio:>10.0%} | "
+              f"{capacity:>15.0f} | {cpu_ratio:>10.0%} | {fig['errors']:>6} |")
+    load = os.getloadavg()
+    print(f"\nmachine load average during the run: {load[0]:.1f} on {os.cpu_count()} CPUs. "
+          "'CPU-bound req/s' = workers x 1000 / CPU ms per request: the throughput of an otherwise idle "
+          "machine, robust when other processes compete for the CPUs.")
     for n, (rss, uss) in enumerate(memory, 1):
         print(f"worker {n} memory after the run: RSS {rss:.0f} MiB, USS {uss:.0f} MiB")
     print("reindex time: " + (f"{reindex_s:.1f} s" if isinstance(reindex_s, float) else reindex_s))

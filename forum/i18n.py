@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
@@ -48,6 +48,6 @@ def init_app(app: Flask) -> None:
             "language_name": language_name,
         }
 
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
-    )
+    from .date_cache import datetime_filter
+
+    app.jinja_env.filters["datetime"] = datetime_filter

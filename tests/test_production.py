@@ -214,3 +214,25 @@ def test_planner_statistics_are_gathered(app, database_template):
         assert "sqlite_stat1" in names
     with db.engine.begin() as conn:  # and on demand after bulk loads, on either database
         analyze(conn)
+
+
+def test_memoized_datetime_filter_matches_babel(app):
+    from datetime import datetime
+
+    from flask_babel import format_datetime, refresh
+
+    from forum.date_cache import datetime_filter
+
+    moments = [datetime(2026, 1, 2, 3, 4, 5), datetime(2025, 12, 31, 23, 59, 59, 999)]
+    seen = set()
+    for lang in ("en", "es", "fr"):
+        with app.test_request_context("/", headers={"Accept-Language": lang}):
+            refresh()
+            for fmt in ("short", "medium", "long", "full"):
+                for moment in moments:
+                    expected = format_datetime(moment, fmt)
+                    assert datetime_filter(moment, fmt) == expected
+                    assert datetime_filter(moment, fmt) == expected  # from the cache
+                    seen.add(expected)
+            assert datetime_filter(None) == ""
+    assert len(seen) == 3 * 4 * 2  # each language and format gave its own text
