@@ -24,11 +24,11 @@ translations: install
 	  test -f "$${po%.po}.mo" || { echo "catalog $$po failed to compile"; exit 1; }; done
 
 extract-messages: install
-	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output --ignore-dirs ".*" \
 	  --project "Consular Practice Exchange" -o translations/messages.pot .
 
 update-translations: extract-messages
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-location
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 run: translations
 	$(FLASK) db upgrade
