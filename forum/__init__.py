@@ -66,9 +66,10 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
     # search hooks
     # performance: static fingerprints, reference cache, opt-in SQL statement count
-    from . import assets, db_stats, reference_cache, sql_count, template_lookup
+    from . import assets, date_cache, db_stats, reference_cache, sql_count, template_lookup
 
     assets.init_app(app)
+    date_cache.init_app(app)
     db_stats.init_app(app)
     template_lookup.init_app(app)
     reference_cache.init_app(app)

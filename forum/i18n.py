@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
-from flask_babel import get_locale
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
@@ -17,6 +17,8 @@ def supported_languages() -> tuple[str, ...]:
 def select_locale() -> str:
     """The user's setting, then the language chosen while logged out, then Accept-Language."""
     languages = supported_languages()
+    if not has_request_context():  # commands and background work speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")
@@ -48,6 +50,6 @@ def init_app(app: Flask) -> None:
             "language_name": language_name,
         }
 
-    from .date_cache import datetime_filter
-
-    app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
+    )

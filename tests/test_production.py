@@ -216,23 +216,25 @@ def test_planner_statistics_are_gathered(app, database_template):
         analyze(conn)
 
 
-def test_memoized_datetime_filter_matches_babel(app):
+def test_memoized_date_filters_match_babel(app):
     from datetime import datetime
 
-    from flask_babel import format_datetime, refresh
+    from flask_babel import format_date, format_datetime, format_time, refresh
 
-    from forum.date_cache import datetime_filter
-
+    filters = app.jinja_env.filters
     moments = [datetime(2026, 1, 2, 3, 4, 5), datetime(2025, 12, 31, 23, 59, 59, 999)]
     seen = set()
     for lang in ("en", "es", "fr"):
         with app.test_request_context("/", headers={"Accept-Language": lang}):
             refresh()
-            for fmt in ("short", "medium", "long", "full"):
-                for moment in moments:
+            for moment in moments:
+                for fmt in ("short", "medium", "long", "full"):
                     expected = format_datetime(moment, fmt)
-                    assert datetime_filter(moment, fmt) == expected
-                    assert datetime_filter(moment, fmt) == expected  # from the cache
+                    assert filters["datetime"](moment, fmt) == expected
+                    assert filters["datetime"](moment, fmt) == expected  # from the cache
                     seen.add(expected)
-            assert datetime_filter(None) == ""
+                when = f"{format_date(moment, 'medium')}, {format_time(moment, 'short')}"
+                assert filters["when"](moment) == when
+            assert filters["datetime"](None) == "" and filters["when"](None) == ""
     assert len(seen) == 3 * 4 * 2  # each language and format gave its own text
+    assert filters["datetime"].cache_info().hits >= 24
