@@ -238,3 +238,26 @@ def test_memoized_date_filters_match_babel(app):
             assert filters["datetime"](None) == "" and filters["when"](None) == ""
     assert len(seen) == 3 * 4 * 2  # each language and format gave its own text
     assert filters["datetime"].cache_info().hits >= 24
+
+
+def test_wsgi_entry_point_refuses_unsafe_production_environment(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SECRET_KEY", "DATABASE_URL", "FLASK_DEBUG", "PREFERRED_URL_SCHEME")}
+    env |= {"FORUM_ENV": "production", "FORUM_INSTANCE_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "REFUSING TO START" in result.stderr
+    for problem in ("SECRET_KEY", "HTTPS", "SQLite"):
+        assert problem in result.stderr
+
+    env |= {"SECRET_KEY": "s" * 40, "PREFERRED_URL_SCHEME": "https",
+            "DATABASE_URL": "postgresql+psycopg://forum@127.0.0.1:5432/forum"}
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
