@@ -240,6 +240,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--port", type=int, default=5180)
     parser.add_argument("--workdir", default=None)
+    parser.add_argument("--sync-on-commit", action="store_true",
+                        help="index in the web workers after each commit instead of in a "
+                             "separate `flask search worker` process (the production setup)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -264,13 +267,20 @@ def main() -> None:
     log(f"  {facts['posts']} posts in {facts['threads']} threads in {facts['seconds']} s")
 
     reindex_s: float | str = "not available"
-    if has_search_commands(env):
+    has_search = has_search_commands(env)
+    if has_search:
         log("rebuilding the search index ...")
         started = time.monotonic()
         result = run([str(BIN / "flask"), "--app", "wsgi", "search", "reindex"], env)
         reindex_s = time.monotonic() - started if result.returncode == 0 else f"failed: {result.stderr[-300:]}"
 
     urls = resolve_urls(env, facts)
+    worker = None
+    if has_search and not args.sync_on_commit:
+        env = env | {"SEARCH_SYNC_ON_COMMIT": "0"}
+        worker = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "search", "worker"],
+                                  env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
     rows = []
 
     log("measuring the ceiling (bare Flask + Jinja, 20 rows) ...")
@@ -335,9 +345,14 @@ def main() -> None:
                 rows.append(("reply POST (logged in)", None, f"status {status}"))
         else:
             rows.append(("reply POST (logged in)", None, "not available"))
-        memory = [proc_memory(pid) for pid in server.workers()]
+        memory = [(f"web worker {n}", *proc_memory(pid)) for n, pid in enumerate(server.workers(), 1)]
+        if worker is not None:
+            memory.append(("search worker", *proc_memory(worker.pid)))
     finally:
         server.stop()
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
 
     print_report(args, facts, rows, base, memory, reindex_s, reply_to_search)
 
@@ -348,7 +363,9 @@ def print_report(args, facts, rows, base, memory, reindex_s, reply_to_search) ->
           f"gunicorn 2 sync workers, wrk -t2 -c{args.connections} -d{args.duration}s")
     print(f"data: {facts['users']} users, {facts['categories']} categories, {facts['threads']} threads, "
           f"{facts['posts']} posts, {facts['tags']} tags, practices: {facts['practices']} "
-          f"(generated in {facts['seconds']} s)\n")
+          f"(generated in {facts['seconds']} s)")
+    print("indexing: " + ("in the web workers after each commit" if args.sync_on_commit
+                          else "a separate `flask search worker` process") + "\n")
     head = f"| {'page':<30} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | " \
            f"{'CPU ms/req':>10} | {'SQL':>4} | {'vs ceiling':>10} | {'CPU-bound req/s':>15} | " \
            f"{'vs ceiling':>10} | {'errors':>6} |"
@@ -368,8 +385,8 @@ def print_report(args, facts, rows, base, memory, reindex_s, reply_to_search) ->
     print(f"\nmachine load average during the run: {load[0]:.1f} on {os.cpu_count()} CPUs. "
           "'CPU-bound req/s' = workers x 1000 / CPU ms per request: the throughput of an otherwise idle "
           "machine, robust when other processes compete for the CPUs.")
-    for n, (rss, uss) in enumerate(memory, 1):
-        print(f"worker {n} memory after the run: RSS {rss:.0f} MiB, USS {uss:.0f} MiB")
+    for name, rss, uss in memory:
+        print(f"{name} memory after the run: RSS {rss:.0f} MiB, USS {uss:.0f} MiB")
     print("reindex time: " + (f"{reindex_s:.1f} s" if isinstance(reindex_s, float) else reindex_s))
     print("reply -> searchable: "
           + (f"{reply_to_search * 1000:.0f} ms" if isinstance(reply_to_search, float) else reply_to_search))
