@@ -267,7 +267,7 @@ def main() -> None:
     log(f"  {facts['posts']} posts in {facts['threads']} threads in {facts['seconds']} s")
 
     reindex_s: float | str = "not available"
-    has_search = has_search_commands(env)
+    has_search = facts["search"] = has_search_commands(env)
     if has_search:
         log("rebuilding the search index ...")
         started = time.monotonic()
@@ -364,7 +364,8 @@ def print_report(args, facts, rows, base, memory, reindex_s, reply_to_search) ->
     print(f"data: {facts['users']} users, {facts['categories']} categories, {facts['threads']} threads, "
           f"{facts['posts']} posts, {facts['tags']} tags, practices: {facts['practices']} "
           f"(generated in {facts['seconds']} s)")
-    print("indexing: " + ("in the web workers after each commit" if args.sync_on_commit
+    print("indexing: " + ("not available" if not facts.get("search")
+                          else "in the web workers after each commit" if args.sync_on_commit
                           else "a separate `flask search worker` process") + "\n")
     head = f"| {'page':<30} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | " \
            f"{'CPU ms/req':>10} | {'SQL':>4} | {'vs ceiling':>10} | {'CPU-bound req/s':>15} | " \
