@@ -233,12 +233,68 @@ def generate(size: str, seed: int = 2026) -> dict:
 
 
 def _generate_practices(conn, count, threads, users, texts, rng) -> int | str:
-    """Practices, when the practices feature is installed (through its own seeding helper)."""
+    """Published practices with coverage, populations, situations and tags (when installed)."""
     try:
-        from forum.practices.services import bench_rows  # optional hook of the practices feature
+        from forum.models import (
+            IndicatorCoverage,
+            MinimumIndicator,
+            Practice,
+            Situation,
+            TargetPopulation,
+            practice_population,
+            practice_situation,
+            practice_tag,
+        )
+        from forum.practices.defaults import ensure_lists
+        from forum.practices.services import practice_category
     except ImportError:
         return "not available"
-    return bench_rows(conn, count, threads, users, texts, rng)
+    from forum.extensions import db
+
+    ensure_lists()
+    category = practice_category()
+    db.session.flush()
+    indicators = list(db.session.scalars(select(MinimumIndicator.id)))
+    populations = list(db.session.scalars(select(TargetPopulation.id)))
+    situations = list(db.session.scalars(select(Situation.id)))
+    now = threads[-1]["last_post_at"]
+    liaisons = [u for u in users if u["role"] == "liaison"]
+    rows, coverage, pops, sits, tags = [], [], [], [], []
+    for n in range(1, count + 1):
+        author = liaisons[n % len(liaisons)]
+        lang = "es" if n % 3 else "en"
+        rows.append({
+            "id": n, "title": texts.title(lang), "delegation_id": author["delegation_id"],
+            "category_id": category.id, "author_id": author["id"], "thread_id": None,
+            "language": lang, "status": "published", "institution": texts.title(lang)[:120],
+            "institution_type": rng.choice(("ministry", "consular_network", "other_agency")),
+            "problem": texts.body(lang, 60), "description": texts.body(lang, 120),
+            "operation": texts.body(lang, 60), "results": texts.body(lang, 50),
+            "system_name": f"SIRC-{n}", "system_technology": rng.choice(("in_house", "commercial")),
+            "evidence_level": rng.choice(("self_reported", "monitored")),
+            "implementation_status": rng.choice(("pilot", "operational", "completed")),
+            "start_year": rng.randint(2010, 2026), "created_at": now, "updated_at": now,
+            "submitted_at": now, "published_at": now, "revision_count": 1,
+        })
+        for indicator in indicators:
+            coverage.append({"practice_id": n, "indicator_id": indicator,
+                             "value": rng.choice(("yes", "yes", "partly", "no"))})
+        for pid in rng.sample(populations, min(len(populations), rng.randint(1, 3))):
+            pops.append({"practice_id": n, "population_id": pid})
+        for sid in rng.sample(situations, min(len(situations), rng.randint(1, 2))):
+            sits.append({"practice_id": n, "situation_id": sid})
+        for tid in rng.sample(range(1, 301), 2):
+            tags.append({"practice_id": n, "tag_id": tid})
+    _bulk(conn, Practice.__table__, rows)
+    _bulk(conn, IndicatorCoverage.__table__, coverage)
+    _bulk(conn, practice_population, pops)
+    _bulk(conn, practice_situation, sits)
+    _bulk(conn, practice_tag, tags)
+    if conn.dialect.name == "postgresql":
+        for table in ("practice", "indicator_coverage"):
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                              f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+    return count
 
 
 def main() -> None:
