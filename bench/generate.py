@@ -211,11 +211,11 @@ def generate(size: str, seed: int = 2026) -> dict:
     _bulk(conn, Thread.__table__, threads)
     _bulk(conn, Post.__table__, posts)
     _bulk(conn, thread_tag, links)
-    practices = _generate_practices(conn, spec["practices"], threads, users, texts, rng)
-    if conn.dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql":  # explicit ids were given: move the sequences on
         for table in ("user", "category", "tag", "thread", "post"):
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                               f"(SELECT MAX(id) FROM \"{table}\"))"))
+    practices = _generate_practices(conn, spec["practices"], threads, users, texts, rng)
     db.session.commit()
     from forum.db_stats import analyze
 
