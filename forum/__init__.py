@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "forum.board",
     "forum.tags",
     # search
+    "forum.search",
     # practices
     # moderation
     # synthesis
@@ -65,6 +66,9 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     # search hooks
+    from .search import hooks as search_hooks
+
+    search_hooks.init_app(app)
     # performance: static fingerprints, reference cache, opt-in SQL statement count
     from . import assets, date_cache, db_stats, reference_cache, sql_count, template_lookup
 
