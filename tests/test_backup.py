@@ -110,6 +110,10 @@ def test_backup_round_trip(app, runner, empty_app, tmp_path):
         result = empty_app.test_cli_runner().invoke(args=["restore", str(archive)])
         assert result.exit_code == 0, result.output
         assert "Restored" in result.output
+        assert "Search index rebuilt." in result.output
+        check = empty_app.test_cli_runner().invoke(args=["search", "check"])
+        assert check.exit_code == 0, check.output
+        assert "The index matches the database." in check.output
         after = _snapshot()
         # new rows get fresh ids after the restored ones (sequences were moved on)
         newcomer = make_user("observer")
