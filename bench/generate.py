@@ -9,7 +9,6 @@ import html
 import random
 import sys
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import insert, select, text
@@ -27,58 +26,32 @@ COMMON_TERM = "migrantes"  # appears in most Spanish posts
 THREAD_WITH_25 = 1  # the first thread gets exactly 25 posts (one full page)
 BATCH = 5_000
 
-WORDS = {
-    "es": (
-        "protección consular de las personas migrantes niñez migrante no acompañada retorno "
-        "asistido documentación pasaporte emergencia repatriación albergue frontera trata de "
-        "personas víctimas coordinación interinstitucional protocolo entrevista consulado "
-        "delegación familias reunificación salud atención psicosocial detención debido proceso "
-        "derechos humanos registro biométrico identidad tránsito solicitantes de asilo refugio "
-        "cooperación regional buenas prácticas capacitación funcionarios enlace mecanismo "
-        "seguimiento casos menores adolescentes mujeres embarazadas discapacidad traductores "
-        "intérpretes comunidades indígenas lenguas mayas garífuna remesas empleo reintegración"
-    ).split(),
-    "en": (
-        "consular protection of migrants unaccompanied children assisted return travel documents "
-        "passport emergency repatriation shelter border trafficking victims interagency "
-        "coordination protocol interview consulate delegation family reunification health "
-        "psychosocial care detention due process human rights biometric registration identity "
-        "transit asylum seekers refugee regional cooperation good practices training officers "
-        "liaison mechanism follow-up cases minors adolescents pregnant women disability "
-        "interpreters indigenous communities remittances employment reintegration"
-    ).split(),
-    "fr": (
-        "protection consulaire des personnes migrantes enfants non accompagnés retour assisté "
-        "documents de voyage passeport urgence rapatriement hébergement frontière traite des "
-        "êtres humains victimes coordination interinstitutionnelle protocole entretien consulat "
-        "délégation familles réunification santé soutien psychosocial détention droits humains "
-        "identité transit demandeurs d'asile réfugiés coopération régionale bonnes pratiques "
-        "formation agents liaison suivi dossiers mineurs élèves femmes enceintes interprètes"
-    ).split(),
-}
-STOP = {"es": "el la los las de en y con para por que se del".split(),
-        "en": "the of and to in for with on that a is by".split(),
-        "fr": "le la les de des et en pour avec sur que du".split()}
 COUNTRIES = ("BZ", "CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US")
 
 
-@dataclass
 class TextMaker:
-    """Sentences in Spanish (55%), English (30%), French (5%) or code-switched (10%)."""
+    """Sentences in Spanish (55%), English (30%), French (5%) or code-switched (10%).
 
-    rng: random.Random
+    Content words are Zipf-distributed over consular-protection vocabularies with a long tail
+    of rare names (the search benchmark's corpus), so frequent and rare terms behave as in
+    real discussions.
+    """
+
+    def __init__(self, rng: random.Random, seed: int):
+        from bench.search_corpus import Generator
+
+        self.rng = rng
+        self.corpus = Generator(seed)
 
     def language(self) -> str:
         roll = self.rng.random()
         return "es" if roll < 0.55 else "en" if roll < 0.85 else "fr" if roll < 0.90 else "mix"
 
     def words(self, lang: str, count: int) -> list[str]:
-        out = []
-        for _ in range(count):
-            use = self.rng.choice(("es", "en")) if lang == "mix" else lang
-            pool = STOP[use] if self.rng.random() < 0.3 else WORDS[use]
-            out.append(self.rng.choice(pool))
-        return out
+        if lang != "mix":
+            return self.corpus.words(lang, count)
+        half = count // 2
+        return self.corpus.words("es", half) + self.corpus.words("en", count - half)
 
     def title(self, lang: str) -> str:
         words = self.words(lang, self.rng.randint(5, 10))
@@ -119,7 +92,7 @@ def generate(size: str, seed: int = 2026) -> dict:
 
     spec = SIZES[size]
     rng = random.Random(seed)
-    texts = TextMaker(rng)
+    texts = TextMaker(rng, seed)
     now = utcnow()
     started = time.monotonic()
     conn = db.session.connection()
