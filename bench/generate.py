@@ -48,6 +48,8 @@ class TextMaker:
         return "es" if roll < 0.55 else "en" if roll < 0.85 else "fr" if roll < 0.90 else "mix"
 
     def words(self, lang: str, count: int) -> list[str]:
+        if count < 2:
+            return self.corpus.words("es" if lang == "mix" else lang, 2)[:max(count, 0)]
         if lang != "mix":
             return self.corpus.words(lang, count)
         half = count // 2
