@@ -14,9 +14,11 @@ from forum.models import GlossaryEntry, Tag, TagSynonym
 from forum.search import engine
 from forum.search.analysis import analyze
 from forum.search.query import parse
+from forum.search.writer import sync
 
 
 def run(app, q, user=None, **kwargs):
+    sync()  # what the search page does first
     with app.test_request_context():
         return engine.run(user or AnonymousUserMixin(), q, per_page=100, **kwargs)
 

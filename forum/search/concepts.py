@@ -10,25 +10,20 @@ Glossary and tags are cached per process and reloaded when their tables change.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-
 from babel import Locale
-from sqlalchemy import func, select
+from sqlalchemy import select
 from whoosh import query as wq
 
 from ..delegations import COUNTRIES
 from ..extensions import db
-from ..models import Category, Delegation, GlossaryEntry, Tag, User, tag_key
-from .analysis import analyze, fold
+from ..models import Category, Delegation, Tag, User, tag_key
+from .analysis import fold
 
 LANGUAGE_NAMES = {
     "en": ("en", "english", "ingles", "anglais", "eng"),
     "es": ("es", "spanish", "espanol", "castellano", "espagnol", "spa"),
     "fr": ("fr", "french", "frances", "francais", "fra"),
 }
-
-GLOSSARY_CHECK_SECONDS = 5.0
 
 
 
@@ -39,58 +34,35 @@ def _app_cache() -> dict:
     return current_app.extensions.setdefault("search", {}).setdefault("concepts", {})
 
 
-@dataclass
-class GlossaryVariant:
-    """One term of a glossary entry and its index terms."""
+def glossary_expansions(stems: list[str], searcher=None) -> list[tuple[set[str], list[tuple[str, ...]]]]:
+    """For query stems: (the stems a glossary entry covers, the other terms' stems) pairs.
 
-    entry_id: int
-    text: str
-    stems: tuple[str, ...]
-
-
-def _stamp(model, column) -> tuple:
-    return tuple(db.session.execute(select(func.count(model.id), func.max(column))).one())
-
-
-def glossary_variants() -> list[GlossaryVariant]:
-    """Every glossary term with its stems (cached; checked for changes every few seconds)."""
-    _cache = _app_cache()
-    cached = _cache.get("glossary")
-    now = time.monotonic()
-    if cached and now - cached[2] < GLOSSARY_CHECK_SECONDS:
-        return cached[1]
-    stamp = _stamp(GlossaryEntry, GlossaryEntry.updated_at)
-    if cached and cached[0] == stamp:
-        _cache["glossary"] = (stamp, cached[1], now)
-        return cached[1]
-    variants = []
-    for entry in db.session.scalars(select(GlossaryEntry)):
-        for term in entry.all_terms():
-            stems = tuple(analyze(term))
-            if stems:
-                variants.append(GlossaryVariant(entry.id, term, stems))
-    _cache["glossary"] = (stamp, variants, now)
-    return variants
-
-
-def glossary_expansions(stems: list[str]) -> list[tuple[set[str], list[tuple[str, ...]]]]:
-    """For query stems: (the stems a glossary entry covers, the other terms' stems) pairs."""
+    Glossary entries are documents of the index (kept current through the change log), so
+    this costs no SQL.
+    """
     present = set(stems)
-    by_entry: dict[int, list[GlossaryVariant]] = {}
-    for variant in glossary_variants():
-        by_entry.setdefault(variant.entry_id, []).append(variant)
+    if not present:
+        return []
+    if searcher is None:
+        from .writer import searcher as open_searcher
+
+        searcher = open_searcher()
+    q = wq.And([wq.Term("kind", "glossary"), wq.Or([wq.Term("gstems", s) for s in present])])
+    matches = []
+    for docnum in searcher.docs_for_query(q):
+        variants = [tuple(v) for v in searcher.stored_fields(docnum).get("variants") or []]
+        for variant in variants:
+            if set(variant) <= present:
+                matches.append((variant, variants))
+    # Longest matches first, so "niños no acompañados" wins over "niños".
+    matches.sort(key=lambda m: -len(m[0]))
     found = []
     used: set[str] = set()
-    # Longest matches first, so "niños no acompañados" wins over "niños".
-    matches = sorted(
-        (v for v in glossary_variants() if set(v.stems) <= present),
-        key=lambda v: -len(v.stems),
-    )
-    for variant in matches:
-        covered = set(variant.stems)
+    for variant, variants in matches:
+        covered = set(variant)
         if covered & used:
             continue
-        others = [v.stems for v in by_entry[variant.entry_id] if v.stems != variant.stems]
+        others = [v for v in variants if v != variant]
         if others:
             found.append((covered, others))
             used |= covered

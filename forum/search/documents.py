@@ -10,12 +10,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.routing import BuildError
 
 from ..extensions import db
-from ..models import Post, Tag, TagSynonym, Thread, tag_key
+from ..models import GlossaryEntry, Post, Tag, TagSynonym, Thread, tag_key
 from ..permissions import visible_posts, visible_threads
 from .registry import ResultItem, SearchKind, register
 
-THREAD_SPREAD_ATTRS = ("category_id", "category", "is_hidden", "merged_into_id", "tags",
-                       "delegation_id", "title")
+# Thread attributes copied into its replies' documents: changing one re-indexes the replies.
+THREAD_SPREAD_ATTRS = ("category_id", "category", "is_hidden", "merged_into_id", "tags")
 
 
 def endpoint_url(endpoint: str, **values) -> str | None:
@@ -151,6 +151,26 @@ def build_tags(session, ids: list[int]) -> dict[str, dict | None]:
     return out
 
 
+def build_glossary(session, ids: list[int]) -> dict[str, dict | None]:
+    """Glossary documents: the index terms of every variant, so queries expand without SQL."""
+    from .analysis import analyze
+
+    out: dict[str, dict | None] = {f"glossary:{i}": None for i in ids}
+    for entry in session.scalars(select(GlossaryEntry).where(GlossaryEntry.id.in_(ids))):
+        variants = sorted({tuple(analyze(term)) for term in entry.all_terms()} - {()})
+        if len(variants) < 2:
+            continue
+        out[f"glossary:{entry.id}"] = {
+            "key": f"glossary:{entry.id}", "kind": "glossary", "obj_id": entry.id,
+            "group": f"glossary:{entry.id}", "post_id": 0, "title": "", "body": "",
+            "tags": "", "country": "", "category": "", "author": "", "lang": "", "hidden": "0",
+            "created": entry.updated_at,
+            "gstems": " ".join(sorted({s for v in variants for s in v})),
+            "variants": [list(v) for v in variants],
+        }
+    return out
+
+
 def _thread_item(thread: Thread, first: Post | None) -> ResultItem:
     url = endpoint_url("board.view_thread", thread_id=thread.id)
     return ResultItem(
@@ -223,6 +243,10 @@ def load_tags(user, ids: list[int]) -> dict[int, ResultItem]:
     }
 
 
+def _watch_glossary(entry: GlossaryEntry, session) -> list[tuple[str, int]]:
+    return [("glossary", entry.id)]
+
+
 def _watch_thread(thread: Thread, session) -> list[tuple[str, int]]:
     changes = [("thread", thread.id)]
     state = inspect(thread)
@@ -271,4 +295,9 @@ register(SearchKind(
     name="tag", build=build_tags, all_ids=_ids(Tag), load=load_tags,
     watch={Tag: _watch_tag, TagSynonym: _watch_synonym}, in_results=False, label=_l("Tags"),
     aliases=("tags", "etiqueta", "étiquette"),
+))
+register(SearchKind(
+    name="glossary", build=build_glossary, all_ids=_ids(GlossaryEntry),
+    load=lambda user, ids: {}, watch={GlossaryEntry: _watch_glossary}, in_results=False,
+    label=_l("Glossary"),
 ))

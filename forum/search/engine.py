@@ -169,8 +169,11 @@ def visibility_filter(user, kinds: list[str] | None = None) -> list[wq.Query]:
     return parts
 
 
-def filter_query(user, parsed: ParsedQuery) -> wq.Query:
-    """Visibility plus the user's filters; unknown filter values match nothing (with a notice)."""
+def filter_query(user, parsed: ParsedQuery) -> list[wq.Query]:
+    """Visibility plus the user's filters, as parts that must all match.
+
+    Unknown filter values match nothing (with a notice).
+    """
     kinds = None
     if parsed.filters.get("kind"):
         kinds = []
@@ -215,7 +218,7 @@ def filter_query(user, parsed: ParsedQuery) -> wq.Query:
         if start and end and start >= end:
             parsed.notices.append(_("The “after” date is not before the “before” date: nothing can match."))
         parts.append(wq.DateRange("created", start, end, endexcl=True))
-    return wq.And(parts)
+    return parts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,9 +319,68 @@ def _shorten(text: str, size: int = 240) -> str:
     return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + " …"
 
 
-def matched_docs(searcher, q, filter_q) -> list[int]:
+_filter_cache: dict = {"searcher": None, "sets": {}}
+
+
+def filter_docs(searcher, parts: list[wq.Query]) -> frozenset[int]:
+    """Documents matching every filter part; each part's set is kept while the searcher lives.
+
+    Visibility filters are the same for every search of a role, and a searcher lives until the
+    index changes, so most searches only intersect cached sets.
+    """
+    if _filter_cache["searcher"] is not searcher:
+        _filter_cache["searcher"] = searcher
+        _filter_cache["sets"] = {}
+    sets = _filter_cache["sets"]
+    result = None
+    for part in sorted(parts, key=repr):
+        key = repr(part)
+        docs = sets.get(key)
+        if docs is None:
+            docs = frozenset(searcher.docs_for_query(part))
+            if len(sets) > 512:
+                sets.clear()
+            sets[key] = docs
+        result = docs if result is None else result & docs
+        if not result:
+            break
+    if result is None:
+        result = frozenset(searcher.docs_for_query(wq.Every()))
+    return result
+
+
+def matched_docs(searcher, q, parts) -> list[int]:
     """Document numbers of every visible match, in index order."""
-    return sorted(searcher.docs_for_query(wq.And([q, filter_q]).normalize()))
+    allowed = filter_docs(searcher, parts if isinstance(parts, list) else [parts])
+    if isinstance(q, wq.Every) or not allowed:
+        return sorted(allowed)
+    return sorted(allowed.intersection(searcher.docs_for_query(q)))
+
+
+def collapsed_hits(searcher, q, allowed, wanted: int, **kwargs) -> list:
+    """The best hit of each group (thread), best groups first, at least `wanted` groups.
+
+    Whoosh's own `collapse` is ignored when a filter is given, so groups are collapsed here.
+    """
+    limit = max(wanted * 3, 30)
+    while True:
+        results = searcher.search(q, filter=set(allowed), limit=limit, terms=True, **kwargs)
+        results.fragmenter = ContextFragmenter(maxchars=260, surround=70)
+        results.formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t",
+                                          between=" … ")
+        seen: set = set()
+        hits = []
+        for hit in results:
+            group = hit["group"]
+            if group in seen:
+                continue
+            seen.add(group)
+            hits.append(hit)
+            if len(hits) >= wanted:
+                return hits
+        if results.scored_length() < limit or limit >= 20000:
+            return hits
+        limit *= 4
 
 
 def run(user, raw: str, *, extra_filters: dict | None = None, order: str = "relevance",
@@ -341,12 +403,12 @@ def run(user, raw: str, *, extra_filters: dict | None = None, order: str = "rele
         return outcome
     searcher = open_searcher()
     q = full_query(parsed)
-    fq = filter_query(user, parsed)
-    docs = matched_docs(searcher, q, fq)
+    parts = filter_query(user, parsed)
+    docs = matched_docs(searcher, q, parts)
     outcome.total = len(docs)
     groups_col = _columns(searcher, "group")
     cap = current_app.config["SEARCH_FACET_SAMPLE"]
-    sample, step = _sample(docs, cap * 5)
+    sample, step = _sample(docs, cap)
     if groups_col is not None:
         outcome.total_groups = len({groups_col[d] for d in sample}) * step
         outcome.approximate = step > 1
@@ -358,19 +420,9 @@ def run(user, raw: str, *, extra_filters: dict | None = None, order: str = "rele
         page = max(outcome.pages, 1)
     outcome.page = max(page, 1)
     if docs:
-        kwargs = {}
-        if order == "newest":
-            kwargs = {"sortedby": "created", "reverse": True}
-        # Filters go into the query with a constant score: Whoosh ignores `collapse` when a
-        # `filter` is given (both wrap the collector).
-        scoped = wq.And([q, wq.ConstantScoreQuery(fq, 0.0)])
-        results = searcher.search(scoped, limit=outcome.page * per_page, collapse="group",
-                                  terms=True, **kwargs)
-        results.fragmenter = ContextFragmenter(maxchars=260, surround=70)
-        results.formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t",
-                                          between=" … ")
-        hits = list(results)[(outcome.page - 1) * per_page:]
-        outcome.groups = _load_groups(user, hits)
+        kwargs = {"sortedby": "created", "reverse": True} if order == "newest" else {}
+        hits = collapsed_hits(searcher, q, docs, outcome.page * per_page, **kwargs)
+        outcome.groups = _load_groups(user, hits[(outcome.page - 1) * per_page:])
     if parsed.has_text:
         outcome.related_tags = related_tags(user, parsed, outcome.facets)
         if outcome.total == 0 or len(outcome.groups) == 0:

@@ -16,9 +16,15 @@ from .. import permissions
 from ..extensions import db
 from ..models import Post, Thread
 from .analysis import analyze
+from .concepts import glossary_expansions
 from .documents import endpoint_url
 from .registry import ResultItem
 from .writer import searcher as open_searcher
+
+
+def _all_of(stems) -> wq.Query:
+    terms = [wq.Term("body", s) for s in stems]
+    return terms[0] if len(terms) == 1 else wq.And(terms)
 
 
 def _candidate_filter(user, exclude: Thread | None = None) -> wq.Query:
@@ -68,6 +74,10 @@ def related_threads(user, thread: Thread, limit: int = 5) -> list[ResultItem]:
                                                              numterms=12)]
         parts = [wq.Term(f, t) for t in terms for f in ("title", "body")]
         parts += [wq.Term("tags", str(tag.id), boost=3.0) for tag in thread.tags]
+        # The same ideas in the other languages, through the glossary.
+        stems = analyze(f"{thread.title} {body[:3000]}")
+        for _covered, others in glossary_expansions(stems):
+            parts += [_all_of(other) for other in others[:6]]
         if not parts:
             return []
         results = searcher.search(wq.Or(parts), filter=_candidate_filter(user, thread),

@@ -7,7 +7,7 @@ from whoosh import fields
 from .analysis import multilingual_analyzer, spelling_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def make_schema() -> fields.Schema:
@@ -24,6 +24,8 @@ def make_schema() -> fields.Schema:
         spell=fields.TEXT(analyzer=spelling_analyzer(), phrase=False),
         tags=fields.KEYWORD(sortable=True),
         tagkeys=fields.KEYWORD(commas=True),
+        gstems=fields.KEYWORD,
+        variants=fields.STORED,
         country=fields.ID(sortable=True),
         category=fields.ID(sortable=True),
         author=fields.ID,
@@ -37,5 +39,5 @@ def make_schema() -> fields.Schema:
 # Fields a document builder may fill; `stamp` is computed from the others.
 DOCUMENT_FIELDS = (
     "key", "kind", "obj_id", "group", "post_id", "title", "body", "tags", "country",
-    "category", "author", "lang", "hidden", "created", "tagkeys",
+    "category", "author", "lang", "hidden", "created", "tagkeys", "gstems", "variants",
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..models import GlossaryEntry, User, record_audit, utcnow
-from .concepts import clear_caches
 
 
 def _clean(text: str) -> str:
@@ -30,7 +29,6 @@ def create_entry(actor: User, *, terms_en: str, terms_es: str, terms_fr: str, no
     record_audit(actor, "glossary.create", "glossary_entry", entry.id,
                  label=entry.label_in("en"), after=_snapshot(entry))
     db.session.commit()
-    clear_caches()
     return entry
 
 
@@ -44,7 +42,6 @@ def update_entry(actor: User, entry: GlossaryEntry, *, terms_en: str, terms_es: 
     record_audit(actor, "glossary.update", "glossary_entry", entry.id,
                  label=entry.label_in("en"), before=before, after=_snapshot(entry))
     db.session.commit()
-    clear_caches()
     return entry
 
 
@@ -54,4 +51,3 @@ def delete_entry(actor: User, entry: GlossaryEntry) -> None:
                  label=entry.label_in("en"), before=_snapshot(entry))
     db.session.delete(entry)
     db.session.commit()
-    clear_caches()
