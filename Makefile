@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 # templates/_macros hold messages too.
 BABEL_IGNORE_DIRS := .* node_modules build dist instance
 
-.PHONY: install run test lint translations extract-messages update-translations serve clean bench-search
+.PHONY: install run test lint translations extract-messages update-translations serve clean bench bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ run: translations
 
 test: translations
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Page-speed benchmark (not a test): BENCH_ARGS="--size large --database postgresql+psycopg://..."
+bench: translations
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
