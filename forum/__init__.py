@@ -44,6 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     # rate limiting
+    from . import throttling
+
+    throttling.init_app(app)
 
     from . import database
 
