@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "forum.errors",
     "forum.auth",
     "forum.admin",
+    "forum.site",
     # discussion core
     # search
     # practices

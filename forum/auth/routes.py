@@ -68,6 +68,8 @@ def logout():
     logout_user()
     lang = session.get("lang")
     session.clear()
+    # Flask-Login deletes the remember-me cookie when it sees this flag after the request.
+    session["_remember"] = "clear"
     if lang:
         session["lang"] = lang
     flash(_("You have logged out."), "info")
