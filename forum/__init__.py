@@ -18,6 +18,8 @@ BLUEPRINTS = (
     "forum.admin",
     "forum.site",
     # discussion core
+    "forum.board",
+    "forum.tags",
     # search
     # practices
     # moderation

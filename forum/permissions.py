@@ -201,7 +201,8 @@ def can_edit_post(user, post: Post) -> bool:
         return False
     if post.is_deleted or post.is_hidden:
         return False
-    return can_reply(user, post.thread) or can_post_in_category(user, post.thread.category)
+    # A locked, hidden, closed or merged thread is frozen for its authors too.
+    return can_reply(user, post.thread)
 
 
 def can_delete_post(user, post: Post) -> bool:
@@ -214,8 +215,15 @@ def can_delete_post(user, post: Post) -> bool:
 
 
 def can_view_revisions(user, post: Post) -> bool:
-    """The author and moderators see a post's edit history."""
+    """The author and moderators see a post's edit history (of a thread they can read)."""
+    if not can_read_thread(user, post.thread):
+        return False
     return is_moderator(user) or (is_member(user) and post.author_id == user.id)
+
+
+def can_start_thread(user) -> bool:
+    """Whether the user may start threads at all (in some category): not observers."""
+    return role_of(user) not in (None, Role.OBSERVER)
 
 
 def can_create_tag(user) -> bool:

@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import create_engine, text
 
 from forum import create_app
@@ -82,6 +83,13 @@ def app_config(tmp_path, database_template) -> dict:
     }
 
 
+def _forget_request_caches(sender, **extra):
+    """The test keeps one app context (and so one `g`) open across requests: forget what
+    Flask-Login and Flask-Babel cached there, as a fresh request in production would."""
+    for key in ("_login_user", "_flask_babel"):
+        g.pop(key, None)
+
+
 @pytest.fixture
 def app(app_config, database_template):
     """An application on an empty database (delegations seeded) and an empty index folder."""
@@ -92,6 +100,7 @@ def app(app_config, database_template):
         from forum.delegations import ensure_delegations
 
         ensure_delegations()
+    request_started.connect(_forget_request_caches, app)
     ctx = app.app_context()
     ctx.push()
     yield app

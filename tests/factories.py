@@ -6,7 +6,7 @@ import itertools
 
 from forum.delegations import delegation_by_code
 from forum.extensions import db
-from forum.models import Category, Post, Role, Thread, User, utcnow
+from forum.models import Category, Post, Role, Thread, User
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -64,44 +64,33 @@ def make_category(visibility: str = "public", *, observers_may_reply: bool = Fal
 
 def make_thread(author: User | None = None, category: Category | None = None, *,
                 title: str | None = None, body: str = "First post of the thread.",
-                language: str = "en", **fields) -> Thread:
-    """A thread with its first post."""
+                language: str = "en", tags: list[str] | None = None, **fields) -> Thread:
+    """A thread with its first post, created through the board services.
+
+    Extra `fields` (is_pinned, is_locked, is_hidden, ...) are set on the thread afterwards.
+    """
+    from forum.board.services import create_thread
+
     author = author or make_user()
     category = category or make_category()
-    now = utcnow()
-    thread = Thread(
-        category=category,
-        title=title or f"Thread {next(_seq)}",
-        author=author,
-        delegation_id=author.delegation_id,
-        language=language,
-        created_at=now,
-        last_post_at=now,
-        post_count=1,
-        **fields,
-    )
-    thread.posts.append(
-        Post(number=1, author=author, delegation_id=author.delegation_id, language=language,
-             body=body, body_html=f"<p>{body}</p>", created_at=now)
-    )
-    db.session.add(thread)
-    category.thread_count = (category.thread_count or 0) + 1
-    category.post_count = (category.post_count or 0) + 1
-    category.last_post_at = now
-    db.session.commit()
+    thread = create_thread(author, category, title or f"Thread {next(_seq)}", body, language,
+                           tags or [])
+    if fields:
+        for name, value in fields.items():
+            setattr(thread, name, value)
+        db.session.commit()
     return thread
 
 
 def make_post(thread: Thread, author: User | None = None, *, body: str = "A reply.",
               language: str = "en", **fields) -> Post:
-    """A reply at the end of a thread."""
+    """A reply at the end of a thread, through the board services; extra `fields` are set after."""
+    from forum.board.services import reply
+
     author = author or make_user()
-    now = utcnow()
-    post = Post(thread=thread, number=thread.post_count + 1, author=author,
-                delegation_id=author.delegation_id, language=language, body=body,
-                body_html=f"<p>{body}</p>", created_at=now, **fields)
-    thread.post_count += 1
-    thread.last_post_at = now
-    db.session.add(post)
-    db.session.commit()
+    post = reply(author, thread, body, language)
+    if fields:
+        for name, value in fields.items():
+            setattr(post, name, value)
+        db.session.commit()
     return post

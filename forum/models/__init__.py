@@ -14,7 +14,7 @@ from .people import (
     Role,
     User,
 )
-from .tags import Tag, TagSynonym
+from .tags import Tag, TagSynonym, tag_key
 
 # practices
 
@@ -43,6 +43,7 @@ __all__ = [
     "User",
     "Visibility",
     "record_change",
+    "tag_key",
     "thread_tag",
     "utcnow",
 ]

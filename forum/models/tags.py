@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
 from .base import utcnow
 from .boards import Thread, thread_tag
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def tag_key(text: str | None) -> str:
+    """The matching key of a tag text: casefolded, accents and punctuation removed.
+
+    `Niñez  migrante`, `ninez-migrante` and `NIÑEZ MIGRANTE` share the key `ninez migrante`;
+    a text of only punctuation has the empty key.
+    """
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NOT_WORD.sub(" ", bare).split())[:100]
 
 
 class Tag(db.Model):
@@ -22,6 +37,10 @@ class Tag(db.Model):
     label_en: Mapped[str | None] = mapped_column(String(100))
     label_es: Mapped[str | None] = mapped_column(String(100))
     label_fr: Mapped[str | None] = mapped_column(String(100))
+    # Matching keys of the labels (see tag_key), kept in step by the validators below.
+    key_en: Mapped[str | None] = mapped_column(String(100), index=True)
+    key_es: Mapped[str | None] = mapped_column(String(100), index=True)
+    key_fr: Mapped[str | None] = mapped_column(String(100), index=True)
     group: Mapped[str | None] = mapped_column(String(32))
     thread_count: Mapped[int] = mapped_column(Integer, default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -32,6 +51,11 @@ class Tag(db.Model):
     synonyms: Mapped[list[TagSynonym]] = relationship(
         back_populates="tag", cascade="all, delete-orphan", order_by="TagSynonym.text"
     )
+
+    @validates("label_en", "label_es", "label_fr")
+    def _keep_key(self, name: str, value: str | None) -> str | None:
+        setattr(self, "key_" + name[-2:], tag_key(value) or None)
+        return value
 
     def label_in(self, locale: str) -> str:
         """The label in a language, falling back to any label, then the slug."""
@@ -63,3 +87,8 @@ class TagSynonym(db.Model):
     key: Mapped[str] = mapped_column(String(100), index=True)
 
     tag: Mapped[Tag] = relationship(back_populates="synonyms")
+
+    @validates("text")
+    def _keep_key(self, _name: str, value: str) -> str:
+        self.key = tag_key(value)
+        return value

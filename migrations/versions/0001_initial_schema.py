@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:12:02.194161
+Create Date: 2026-11-28 04:25:09.595029
 
 """
 from alembic import op
@@ -138,6 +138,9 @@ def upgrade():
     sa.Column('label_en', sa.String(length=100), nullable=True),
     sa.Column('label_es', sa.String(length=100), nullable=True),
     sa.Column('label_fr', sa.String(length=100), nullable=True),
+    sa.Column('key_en', sa.String(length=100), nullable=True),
+    sa.Column('key_es', sa.String(length=100), nullable=True),
+    sa.Column('key_fr', sa.String(length=100), nullable=True),
     sa.Column('group', sa.String(length=32), nullable=True),
     sa.Column('thread_count', sa.Integer(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
@@ -148,6 +151,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tag')),
     sa.UniqueConstraint('slug', name=op.f('uq_tag_slug'))
     )
+    with op.batch_alter_table('tag', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tag_key_en'), ['key_en'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tag_key_es'), ['key_es'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tag_key_fr'), ['key_fr'], unique=False)
+
     op.create_table('thread',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=False),
@@ -276,6 +284,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_thread_author_id'))
 
     op.drop_table('thread')
+    with op.batch_alter_table('tag', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tag_key_fr'))
+        batch_op.drop_index(batch_op.f('ix_tag_key_es'))
+        batch_op.drop_index(batch_op.f('ix_tag_key_en'))
+
     op.drop_table('tag')
     with op.batch_alter_table('password_reset', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_password_reset_user_id'))

@@ -1,0 +1,326 @@
+"""Routes of the boards: categories, threads, posts, edits, deletions and previews."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import permissions
+from ..extensions import db
+from ..markup import render_markdown
+from ..models import Category
+from ..tags.services import TagInputError, split_tag_input
+from . import bp, services
+from .forms import DeletePostForm, EditPostForm, PostForm, PreviewForm, ThreadForm
+from .pages import (
+    categories_with_latest,
+    check_page_range,
+    fail,
+    home_sections,
+    last_posts,
+    load_post,
+    load_thread,
+    page_number,
+    page_of_post,
+    posts_page,
+    quote_text,
+    reply_refusal,
+    thread_list_query,
+    word_diff,
+)
+from .services import BoardInputError
+
+bp.add_app_template_filter(render_markdown, "markdown")
+bp.add_app_template_global(home_sections, "board_home")
+
+
+def _require_read_category(category: Category) -> None:
+    if not permissions.can_read_category(current_user, category):
+        if not current_user.is_authenticated:
+            login_first(_("Log in to read this category."))
+        fail(403, _("This category is not open to your account."))
+
+
+def _require_read_thread(thread) -> None:
+    _require_read_category(thread.category)
+    if not permissions.can_read_thread(current_user, thread):
+        fail(404, _("This thread does not exist or is no longer available."))
+
+
+def login_first(message: str) -> None:
+    """Send an anonymous visitor to the login page, coming back here afterwards."""
+    flash(message, "info")
+    abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
+
+
+@bp.route("/categories")
+def categories():
+    """The categories the reader can see, with counts and latest activity."""
+    rows = categories_with_latest(current_user)
+    return render_template("board/categories.html", rows=rows)
+
+
+@bp.route("/categories/<slug>")
+def view_category(slug: str):
+    """A category's threads: pinned first, then by latest activity."""
+    page = page_number()
+    category = db.session.scalar(select(Category).where(Category.slug == slug))
+    if category is None:
+        fail(404, _("This category does not exist."))
+    _require_read_category(category)
+    query = thread_list_query(current_user, _category_filter(category))
+    threads = db.paginate(query, page=page, per_page=_per_page(), error_out=False)
+    check_page_range(threads, page)
+    return render_template(
+        "board/category.html", category=category, threads=threads,
+        last_posts=last_posts(threads.items),
+    )
+
+
+def _category_filter(category):
+    from ..models import Thread
+
+    return Thread.category_id == category.id
+
+
+def _per_page() -> int:
+    from flask import current_app
+
+    return current_app.config["THREADS_PER_PAGE"]
+
+
+@bp.route("/threads/<int:thread_id>")
+def view_thread(thread_id: int):
+    """A thread: its posts, 25 per page, and the reply form."""
+    page = page_number()
+    thread = load_thread(thread_id)
+    _require_read_thread(thread)
+    if thread.merged_into_id and not permissions.is_moderator(current_user):
+        return redirect(url_for("board.view_thread", thread_id=thread.merged_into_id))
+    posts = posts_page(thread, page)
+    check_page_range(posts, page)
+    form = PostForm(formdata=None) if permissions.can_reply(current_user, thread) else None
+    return render_template(
+        "board/thread.html", thread=thread, posts=posts, form=form,
+        refusal=reply_refusal(current_user, thread),
+    )
+
+
+@bp.route("/posts/<int:post_id>")
+def post_link(post_id: int):
+    """A permanent link to a post: the right page of its thread, at the post's anchor."""
+    post = load_post(post_id)
+    _require_read_thread(post.thread)
+    page = page_of_post(post)
+    return redirect(url_for("board.view_thread", thread_id=post.thread_id,
+                            page=page if page > 1 else None, _anchor=f"post-{post.id}"))
+
+
+def _postable_categories():
+    categories = db.session.scalars(
+        select(Category).where(permissions.visible_categories(current_user))
+        .order_by(Category.position, Category.id)
+    )
+    return [c for c in categories if permissions.can_post_in_category(current_user, c)]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_thread():
+    """Start a thread (with a server-side preview)."""
+    if not current_user.is_authenticated:
+        login_first(_("Log in to start a thread."))
+    allowed = _postable_categories()
+    if not allowed:
+        fail(403, _("Your account cannot start threads. You can reply where a category is open to observers."))
+    form = ThreadForm()
+    form.set_categories(allowed)
+    by_slug = {c.slug: c for c in allowed}
+    status = 200
+    if request.method == "GET":
+        wanted = request.args.get("category", "")
+        if wanted and wanted not in by_slug:
+            form.category.errors = [_("This category does not exist or you cannot post in it.")]
+            status = 404
+        elif wanted:
+            form.category.data = wanted
+        return render_template("board/new_thread.html", form=form), status
+
+    preview = None
+    if form.validate_on_submit():
+        category = by_slug.get(form.category.data)
+        if category is None:
+            form.category.errors.append(_("This category does not exist or you cannot post in it."))
+        elif form.wants_preview:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                thread = services.create_thread(
+                    current_user, category, form.title.data, form.body.data, form.language.data,
+                    split_tag_input(form.tags.data),
+                )
+            except TagInputError as error:
+                form.tags.errors.append(str(error))
+            except BoardInputError as error:
+                getattr(form, error.field or "body").errors.append(str(error.message))
+            else:
+                flash(_("Your thread has been published."), "success")
+                return redirect(url_for("board.view_thread", thread_id=thread.id))
+    elif form.wants_preview and form.body.data:
+        preview = render_markdown(form.body.data)
+    if form.errors or any(f.errors for f in form):
+        status = 422
+    return render_template("board/new_thread.html", form=form, preview=preview), status
+
+
+@bp.route("/threads/<int:thread_id>/reply", methods=["GET", "POST"])
+def reply(thread_id: int):
+    """Reply to a thread, optionally quoting a post; Preview shows the rendering first."""
+    thread = load_thread(thread_id)
+    if not current_user.is_authenticated:
+        login_first(_("Log in to reply to this thread."))
+    form = PostForm()
+    readable = permissions.can_read_thread(current_user, thread)
+    refusal = reply_refusal(current_user, thread)
+    if not readable:
+        # Keep what was typed so that it is not lost, but show nothing of the thread.
+        refusal = _("This thread does not exist or is no longer available.")
+        return render_template("board/reply.html", thread=None, form=form, refusal=refusal), 404
+    if refusal:
+        return render_template("board/reply.html", thread=thread, form=form, refusal=refusal), 403
+    if request.method == "GET":
+        quoted = request.args.get("quote", "")
+        if quoted:
+            post = load_post(int(quoted)) if quoted.isdigit() else None
+            if post is None or post.thread_id != thread.id or not permissions.can_read_post_text(current_user, post):
+                fail(404, _("The post to quote is not in this thread."))
+            form.body.data = quote_text(post)
+        return render_template("board/reply.html", thread=thread, form=form)
+
+    preview = None
+    if form.validate_on_submit():
+        if form.wants_preview:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                post = services.reply(current_user, thread, form.body.data, form.language.data)
+            except BoardInputError as error:
+                getattr(form, error.field or "body").errors.append(str(error.message))
+            else:
+                flash(_("Your reply has been published."), "success")
+                return redirect(url_for("board.post_link", post_id=post.id))
+    status = 422 if any(f.errors for f in form) else 200
+    return render_template("board/reply.html", thread=thread, form=form, preview=preview), status
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def edit_post(post_id: int):
+    """Edit a post (its previous text is kept as a revision)."""
+    post = load_post(post_id)
+    if not current_user.is_authenticated:
+        login_first(_("Log in to edit your posts."))
+    _require_read_thread(post.thread)
+    thread = post.thread
+    is_first = post.number == 1
+    form = EditPostForm()
+    if request.method == "GET":
+        form.body.data = post.body
+        form.language.data = post.language
+        if is_first:
+            form.title.data = thread.title
+            form.tags.data = ", ".join(t.label for t in thread.tags)
+    if not permissions.can_edit_post(current_user, post):
+        if post.author_id != current_user.id:
+            message = _("You can only edit your own posts.")
+        elif post.is_deleted or post.is_hidden:
+            message = _("This post was deleted or hidden and can no longer be edited.")
+        else:
+            message = reply_refusal(current_user, thread) or _("You cannot edit this post.")
+        return render_template("board/edit_post.html", post=post, thread=thread, form=form,
+                               is_first=is_first, refusal=message), 403
+    if request.method == "GET":
+        return render_template("board/edit_post.html", post=post, thread=thread, form=form,
+                               is_first=is_first)
+
+    preview = None
+    if form.validate_on_submit():
+        if is_first and not form.title.data:
+            form.title.errors.append(_("Please give the thread a title."))
+        elif form.wants_preview:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                services.edit_post(
+                    current_user, post, form.body.data, language=form.language.data,
+                    title=form.title.data if is_first else None,
+                    tag_texts=split_tag_input(form.tags.data) if is_first else None,
+                )
+            except TagInputError as error:
+                form.tags.errors.append(str(error))
+            except BoardInputError as error:
+                getattr(form, error.field or "body").errors.append(str(error.message))
+            else:
+                flash(_("Your changes have been saved."), "success")
+                return redirect(url_for("board.post_link", post_id=post.id))
+    status = 422 if any(f.errors for f in form) else 200
+    return render_template("board/edit_post.html", post=post, thread=thread, form=form,
+                           is_first=is_first, preview=preview), status
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
+def delete_post(post_id: int):
+    """Soft-delete a post after confirmation."""
+    post = load_post(post_id)
+    if not current_user.is_authenticated:
+        login_first(_("Log in to delete your posts."))
+    _require_read_thread(post.thread)
+    if not permissions.can_delete_post(current_user, post):
+        if post.is_deleted:
+            fail(409, _("This post has already been deleted."))
+        fail(403, _("You can only delete your own posts."))
+    form = DeletePostForm()
+    if form.validate_on_submit():
+        services.delete_post(current_user, post, form.reason.data or None)
+        flash(_("The post has been deleted. It keeps its place in the thread."), "success")
+        return redirect(url_for("board.post_link", post_id=post.id))
+    status = 422 if form.errors else 200
+    return render_template("board/delete_post.html", post=post, thread=post.thread, form=form), status
+
+
+@bp.route("/posts/<int:post_id>/revisions")
+def post_revisions(post_id: int):
+    """A post's edit history with readable differences (author and moderators)."""
+    post = load_post(post_id)
+    if not current_user.is_authenticated:
+        login_first(_("Log in to see the edit history."))
+    _require_read_thread(post.thread)
+    if not permissions.can_view_revisions(current_user, post):
+        fail(403, _("Only the author and the moderators can see the edit history of a post."))
+    revisions = list(post.revisions)
+    versions = [r.body for r in revisions] + [post.body]
+    titles = [r.title for r in revisions] + [post.thread.title if post.number == 1 else None]
+    changes = []
+    for index, revision in enumerate(revisions):
+        changes.append({
+            "revision": revision,
+            "diff": word_diff(versions[index], versions[index + 1]),
+            "title_diff": (word_diff(titles[index] or "", titles[index + 1] or "")
+                           if titles[index] is not None and titles[index] != titles[index + 1] else None),
+        })
+    changes.reverse()
+    return render_template("board/revisions.html", post=post, thread=post.thread, changes=changes)
+
+
+@bp.post("/preview")
+def preview():
+    """Live preview for the editors (JSON; CSRF token in the X-CSRFToken header)."""
+    if not permissions.is_member(current_user):
+        return jsonify(error=_("Log in to preview your message.")), 401
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("body", ""), str):
+        return jsonify(error=_("Send the message to preview as JSON: {\"body\": \"...\"}.")), 400
+    form = PreviewForm(meta={"csrf": False})
+    if not form.validate():
+        return jsonify(error=_("The message is too long to preview.")), 422
+    return jsonify(html=str(render_markdown(form.body.data)))
