@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from factories import make_category, make_post, make_thread, make_user
 from flask_login import AnonymousUserMixin
 
 from forum import permissions as perm
-
-from factories import make_category, make_post, make_thread, make_user
 
 ROLES = ["anonymous", "observer", "liaison", "facilitator", "moderator", "admin", "suspended"]
 

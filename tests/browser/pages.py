@@ -41,7 +41,35 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("profile, admin", "/auth/profile", role="admin"),
     PageSpec("administration", "/admin/", role="admin"),
     # discussion core
+    PageSpec("category index", "/categories"),
+    PageSpec("category index, logged in", "/categories", role="observer"),
+    PageSpec("category", "/categories/{category_slug}"),
+    PageSpec("category, page 1", "/categories/{category_slug}?page=1", role="liaison"),
+    PageSpec("thread", "/threads/{thread_id}"),
+    PageSpec("thread, author", "/threads/{thread_id}", role="liaison"),
+    PageSpec("thread, moderator", "/threads/{thread_id}", role="moderator"),
+    PageSpec("thread, observer may not reply", "/threads/{members_thread_id}", role="observer"),
+    PageSpec("new thread", "/new", role="liaison"),
+    PageSpec("new thread, with category", "/new?category={category_slug}", role="facilitator"),
+    PageSpec("new thread, invalid", "/new", role="liaison", status=422,
+             form={"category": "", "title": "", "tags": "", "language": "en", "body": ""}),
+    PageSpec("new thread, preview", "/new", role="liaison",
+             form={"category": "{category_slug}", "title": "Preview title", "tags": "ninez migrante",
+                   "language": "es", "body": "Texto con **negrita**\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+                   "preview": "Preview"}),
+    PageSpec("reply", "/threads/{thread_id}/reply", role="liaison"),
+    PageSpec("reply, quoting", "/threads/{thread_id}/reply?quote={post_id}", role="liaison"),
+    PageSpec("reply, refused to an observer", "/threads/{members_thread_id}/reply",
+             role="observer", status=403),
+    PageSpec("edit post", "/posts/{post_id}/edit", role="liaison"),
+    PageSpec("edit post, not yours", "/posts/{post_id}/edit", role="facilitator", status=403),
+    PageSpec("delete post", "/posts/{post_id}/delete", role="liaison"),
+    PageSpec("revisions", "/posts/{post_id}/revisions", role="liaison"),
+    PageSpec("thread, missing", "/threads/999999", status=404),
     # tags
+    PageSpec("tag index", "/tags/"),
+    PageSpec("tag", "/tags/{tag_slug}"),
+    PageSpec("tag, logged in", "/tags/{tag_slug}", role="observer"),
     # search
     # practices
     # moderation
@@ -53,25 +81,61 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("error 405", "/auth/logout", status=405),
 )
 
-# Python run inside the server's application (in a request context for its URL); prints a JSON
-# object of placeholder values. Links sent by email are read back from the outbox.
+# Python run inside the server's application (in a request context for its URL). It makes sure
+# the checks have their own categories, tag and threads (whatever demo content exists), and
+# prints a JSON object of placeholder values. Emailed links are read back from the outbox.
 SAMPLE_VALUES_CODE = """
 import json
 from sqlalchemy import select
 from forum.extensions import db
-from forum.models import User
+from forum.models import Category, Post, Tag, Thread, User
 from forum.delegations import delegation_by_code
 from forum.auth import services
-admin = db.session.scalar(select(User).where(User.role == "admin"))
-services.create_invitation("sample.invitee@example.org", "liaison", delegation_by_code("HN"), admin)
+from forum.board import services as board
+
+def user(email):
+    return db.session.scalar(select(User).where(User.email == email))
+
+def category(slug, visibility, observers_may_reply, names):
+    found = db.session.scalar(select(Category).where(Category.slug == slug))
+    if found is None:
+        found = Category(slug=slug, name_en=names[0], name_es=names[1], name_fr=names[2],
+                         description_en="Checks: " + names[0], description_es="Pruebas: " + names[1],
+                         description_fr="Vérifications : " + names[2], position=90,
+                         visibility=visibility, observers_may_reply=observers_may_reply)
+        db.session.add(found)
+        db.session.commit()
+    return found
+
+public = category("checks-public", "public", True, ("Open consultation", "Consulta abierta", "Consultation ouverte"))
+members = category("checks-members", "members", False, ("Delegations only", "Solo delegaciones", "Délégations seulement"))
+tag = db.session.scalar(select(Tag).where(Tag.slug == "ninez-migrante"))
+if tag is None:
+    tag = Tag(slug="ninez-migrante", label_en="migrant children", label_es="niñez migrante", label_fr="enfants migrants")
+    db.session.add(tag)
+    db.session.commit()
+liaison = user("liaison.mx@demo.example")
+thread = db.session.scalar(select(Thread).where(Thread.category_id == public.id).order_by(Thread.id))
+if thread is None:
+    thread = board.create_thread(liaison, public, "Registro consular de niñas y niños", "Compartimos **cómo** registramos los casos.", "es", ["niñez migrante"])
+    board.reply(user("liaison.ca@demo.example"), thread, "Au Canada, nous utilisons un *registre* central.", "fr")
+closed = db.session.scalar(select(Thread).where(Thread.category_id == members.id).order_by(Thread.id))
+if closed is None:
+    closed = board.create_thread(liaison, members, "Coordination between consulates", "Only delegations reply here.", "en", ["migrant children"])
+admin = user("admin@demo.example")
+values = {"category_slug": public.slug, "thread_id": thread.id, "tag_slug": tag.slug,
+          "members_category_slug": members.slug, "members_thread_id": closed.id}
+first = db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.number))
+values["post_id"] = first.id
+if not db.session.scalar(select(User).where(User.email == "sample.invitee@example.org")):
+    services.create_invitation("sample.invitee@example.org", "liaison", delegation_by_code("HN"), admin)
 services.request_password_reset("facilitator@demo.example", "en")
-values = {}
 print(json.dumps(values))
 """
 
 
 def sample_values(server) -> dict:
-    """Real ids, slugs and tokens from the server's demo data, for the placeholders."""
+    """Real ids, slugs and tokens from the server's data, for the placeholders."""
     from liveserver import link_in
 
     values = json.loads(server.python(SAMPLE_VALUES_CODE).strip().splitlines()[-1])
@@ -114,7 +178,7 @@ def fetch_all(server, languages=LANGUAGES, pages=PAGES) -> list[FetchedPage]:
             for spec in specs:
                 path = spec.path.format(**values)
                 if spec.form:
-                    data = dict(spec.form)
+                    data = {key: value.format(**values) for key, value in spec.form.items()}
                     if spec.csrf:
                         data["csrf_token"] = http.csrf_token(path)
                     status, headers, html = http.request(path, data)
@@ -138,7 +202,13 @@ def _page_language(html: str) -> str:
 SQLMAP_TARGETS: tuple[tuple[str, dict[str, str]], ...] = (
     ("/auth/login", {"next": "/auth/profile"}),
     # discussion core
+    ("/categories/{category_slug}", {"page": "1"}),
+    ("/threads/{thread_id}", {"page": "1"}),
+    ("/new", {"category": "{category_slug}"}),
+    ("/threads/{thread_id}/reply", {"quote": "{post_id}"}),
     # tags
+    ("/tags/{tag_slug}", {"page": "1"}),
+    ("/tags/suggest", {"q": "nin"}),
     # search
     # practices
 )
