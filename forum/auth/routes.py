@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..i18n import current_language
@@ -27,6 +28,8 @@ def start_session(user, remember: bool = False) -> None:
     if lang:
         session["lang"] = lang
     login_user(user, remember=remember)
+    # From here on this request speaks the account's language (the welcome message too).
+    refresh()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -65,8 +68,9 @@ def login():
 @bp.post("/logout")
 def logout():
     """Log out and forget the session."""
+    # Keep the language the person was using, also for the goodbye message.
+    lang = session.get("lang") or current_language()
     logout_user()
-    lang = session.get("lang")
     session.clear()
     # Flask-Login deletes the remember-me cookie when it sees this flag after the request.
     session["_remember"] = "clear"
