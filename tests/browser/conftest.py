@@ -197,6 +197,18 @@ class Gate:
         if expect_ok:
             assert self.page.locator(".account-menu form").count() == 1, "not logged in"
 
+    def submit(self, name: str = "submit") -> None:
+        """Press a submit button of the main form (by its name) and check the page it leads to."""
+        with self.page.expect_navigation():
+            self.page.locator(f"main form [name={name}]").click()
+        self.check()
+
+    def follow(self, selector: str) -> None:
+        """Follow a link and check the page it leads to."""
+        with self.page.expect_navigation():
+            self.page.locator(selector).first.click()
+        self.check()
+
     def logout(self) -> None:
         """Log out with the button of the account menu."""
         with self.page.expect_navigation():
@@ -247,6 +259,14 @@ def make_gate(browser, live_server, axe):
     finally:
         for checker in opened:
             checker.close()
+
+
+@pytest.fixture(scope="session")
+def sample(live_server) -> dict:
+    """Ids, slugs and tokens of the data the checks rely on (see pages.SAMPLE_VALUES_CODE)."""
+    from pages import sample_values
+
+    return sample_values(live_server)
 
 
 @pytest.fixture(scope="session")
