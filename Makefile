@@ -5,6 +5,9 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
+# Babel skips folders starting with "_" unless told which to skip: templates/_partials and
+# templates/_macros hold messages too.
+BABEL_IGNORE_DIRS := .* node_modules build dist instance
 
 .PHONY: install run test lint translations extract-messages update-translations serve clean \
 	validate-html security security-tools
@@ -20,16 +23,17 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 translations: install
-	$(BIN)/pybabel compile -d translations --statistics 2>&1 | grep -v '^compiling' || true
+	@rm -f translations/*/LC_MESSAGES/messages.mo
+	$(BIN)/pybabel compile -d translations --statistics
 	@for po in translations/*/LC_MESSAGES/messages.po; do \
 	  test -f "$${po%.po}.mo" || { echo "catalog $$po failed to compile"; exit 1; }; done
 
 extract-messages: install
 	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output \
-	  --project "Consular Practice Exchange" -o translations/messages.pot .
+	  --ignore-dirs '$(BABEL_IGNORE_DIRS)' --project "Consular Practice Exchange" -o translations/messages.pot .
 
 update-translations: extract-messages
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-location
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 100
 
 run: translations
 	$(FLASK) db upgrade

@@ -39,6 +39,9 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(translations_cli)
     # users and invitations
+    from .users_cli import users_cli
+
+    app.cli.add_command(users_cli)
 
     # search
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -17,6 +17,8 @@ def supported_languages() -> tuple[str, ...]:
 def select_locale() -> str:
     """The user's setting, then the language chosen while logged out, then Accept-Language."""
     languages = supported_languages()
+    if not has_request_context():  # commands and background work speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")

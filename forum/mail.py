@@ -12,8 +12,12 @@ from flask import current_app
 from .models import utcnow
 
 
-def send_mail(to: str, subject: str, body: str, link: str | None = None) -> None:
-    """Send a plain-text message; without SMTP, write it to instance/outbox/ and log the link."""
+def send_mail(to: str, subject: str, body: str, link: str | None = None) -> bool:
+    """Send a plain-text message; without SMTP, write it to instance/outbox/ and log the link.
+
+    Returns False (and logs why) when the message could not be handed over, so callers can tell
+    the user instead of failing the request after their change was already committed.
+    """
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
@@ -23,13 +27,17 @@ def send_mail(to: str, subject: str, body: str, link: str | None = None) -> None
     message.set_content(body)
 
     if config.get("MAIL_SERVER"):
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-        return
+        try:
+            with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+                if config.get("MAIL_USE_TLS"):
+                    smtp.starttls()
+                if config.get("MAIL_USERNAME"):
+                    smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+                smtp.send_message(message)
+        except (smtplib.SMTPException, OSError):
+            current_app.logger.exception("mail to %s could not be sent through SMTP", to)
+            return False
+        return True
 
     outbox = Path(config["MAIL_OUTBOX_DIR"])
     outbox.mkdir(parents=True, exist_ok=True)
@@ -38,3 +46,4 @@ def send_mail(to: str, subject: str, body: str, link: str | None = None) -> None
     path = outbox / f"{stamp}-{safe_to}.eml"
     path.write_bytes(bytes(message))
     current_app.logger.warning("mail to %s written to %s%s", to, path, f" (link: {link})" if link else "")
+    return True

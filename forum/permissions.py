@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_
 
-from .models import Category, Post, Role, Thread, User, Visibility
+from .models import ROLE_ORDER, Category, Post, Role, Thread, User, Visibility
 
 # ---------------------------------------------------------------------------------------------
 # Who is asking
@@ -92,9 +92,24 @@ def can_invite(user, role: str | Role | None = None) -> bool:
     return False
 
 
+def invitable_roles(user) -> list[Role]:
+    """The roles a user may invite, most trusted first."""
+    return [role for role in ROLE_ORDER if can_invite(user, role)]
+
+
 def can_manage_invitations(user) -> bool:
-    """See the list of invitations, resend and revoke them."""
+    """Reach the invitations page: admins, and moderators (for liaisons)."""
     return role_of(user) in (Role.ADMIN, Role.MODERATOR)
+
+
+def can_manage_invitation(user, invitation) -> bool:
+    """Resend or revoke one invitation: whoever may invite its role."""
+    return can_manage_invitations(user) and can_invite(user, invitation.role)
+
+
+def can_change_user(user, target: User) -> bool:
+    """Change another account's role or delegation, suspend or reactivate it (never one's own)."""
+    return can_manage_users(user) and target.id != user.id
 
 
 def can_edit_profile(user, target: User) -> bool:

@@ -45,3 +45,29 @@ def test_language_switch_refuses_open_redirect(client):
     response = client.post("/language", data={"lang": "es", "next": "//evil.example/"})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def test_500_is_friendly_and_rolls_back(app, client, caplog):
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/boom", "boom", boom)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    with caplog.at_level("ERROR"):
+        response = client.get("/boom", headers={"Accept-Language": "fr"})
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "secret internals" not in page and "Traceback" not in page
+    assert "Un problème est survenu" in page
+    assert "secret internals" in caplog.text  # logged for the operators
+    response = client.get("/boom", headers={"Accept": "application/json"})
+    assert response.status_code == 500 and response.get_json()["status"] == 500
+
+
+def test_403_page_is_translated(client, login_as):
+    from factories import make_user
+
+    login_as(make_user("liaison", locale="es"))
+    response = client.get("/admin/")
+    assert response.status_code == 403
+    assert "Acceso denegado" in response.get_data(as_text=True)

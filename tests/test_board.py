@@ -397,3 +397,72 @@ def test_nav_shows_new_thread_only_to_posters(client, login_as):
     assert 'href="/new"' not in text(client.get("/"))
     login_as(make_user("liaison"))
     assert 'href="/new"' in text(client.get("/"))
+
+
+def test_failed_thread_creation_leaves_nothing(app, monkeypatch):
+    import pytest
+
+    from forum.board import services
+    from forum.models import Category
+
+    category = make_category("members")
+    author = make_user("liaison")
+
+    def broken(_text):
+        raise RuntimeError("renderer failure")
+
+    monkeypatch.setattr(services, "render_markdown", broken)
+    with pytest.raises(RuntimeError):
+        services.create_thread(author, category, "Title", "Body", "en", ["a brand new tag"])
+    assert db.session.scalar(select(func.count(Thread.id))) == 0
+    assert db.session.scalar(select(func.count(Post.id))) == 0
+    assert db.session.scalar(select(func.count(Tag.id))) == 0
+    category = db.session.get(Category, category.id)
+    assert (category.thread_count, category.post_count) == (0, 0)
+
+
+def test_edit_first_post_bad_title_keeps_text(client, login_as):
+    author = make_user("liaison")
+    thread = make_thread(author, make_category("members"), title="Original title", body="Original body")
+    post = thread_posts(thread)[0]
+    login_as(author)
+    for title, message in (("  ", "Please give the thread a title."), ("t" * 201, "The title is too long")):
+        response = client.post(f"/posts/{post.id}/edit", data={
+            "title": title, "tags": "", "body": "New body I typed", "language": "en", "submit": "1"})
+        assert response.status_code == 422
+        page = text(response)
+        assert message in page and "New body I typed" in page
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).body == "Original body"
+    assert db.session.get(Thread, thread.id).title == "Original title"
+
+
+def test_edit_preview_stores_nothing(client, login_as):
+    author = make_user("liaison")
+    thread = make_thread(author, make_category("members"), body="Original body")
+    post = make_post(thread, author, body="Reply body")
+    login_as(author)
+    response = client.post(f"/posts/{post.id}/edit", data={
+        "body": "*Changed*", "language": "en", "preview": "1"})
+    assert response.status_code == 200
+    assert "<em>Changed</em>" in text(response)
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).body == "Reply body"
+    assert db.session.scalar(select(func.count(Revision.id))) == 0
+
+
+def test_unknown_thread_and_post(client, login_as):
+    login_as(make_user("liaison"))
+    for url in ("/threads/999", "/posts/999", "/posts/999/edit", "/posts/999/revisions",
+                "/threads/999/reply", "/categories/nope"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_reading_unreadable_category_is_forbidden(client, login_as):
+    staff = make_category("staff")
+    thread = make_thread(make_user("moderator"), staff)
+    login_as(make_user("liaison"))
+    assert client.get(f"/categories/{staff.slug}").status_code == 403
+    assert client.get(f"/threads/{thread.id}").status_code == 403
+    assert client.get(f"/posts/{thread.posts[0].id}").status_code == 403
+    assert staff.name not in text(client.get("/categories"))

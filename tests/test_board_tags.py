@@ -173,7 +173,9 @@ def test_merged_tag_page_redirects(client, children):
     assert response.status_code == 302 and response.headers["Location"].endswith("/tags/migrant-children")
 
 
-def test_suggest_matches_any_language_and_prefix(client, children):
+def test_suggest_matches_any_language_and_prefix(client, login_as, children):
+    assert client.get("/tags/suggest?q=nin").status_code == 401
+    login_as(make_user("liaison"))
     make_tag("temporary-work", "Temporary work", "Trabajo temporal", "Travail temporaire")
     for typed, expected in [("nin", "migrant-children"), ("Enf", "migrant-children"),
                             ("migr", "migrant-children"), ("menores", "migrant-children"),

@@ -109,9 +109,16 @@ def accept_invitation(token: str):
     if not form.validate_on_submit():
         status = 400 if form.errors else 200
         return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status
-    user = services.accept_invitation(
-        invitation, form.display_name.data, form.password.data, current_language()
-    )
+    try:
+        user = services.accept_invitation(
+            invitation, form.display_name.data, form.password.data,
+            session.get("lang") or invitation.locale or current_language(),
+        )
+    except services.AccountExists:
+        return render_template(
+            "auth/link_problem.html",
+            message=_("An account already exists for this address. Log in instead."),
+        ), 409
     start_session(user)
     flash(_("Welcome to the exchange, %(name)s. Your account is ready.", name=user.display_name), "success")
     return redirect(url_for("main.index"))
@@ -174,7 +181,8 @@ def change_password():
     if not current_user.check_password(password_form.current_password.data):
         password_form.current_password.errors.append(_("This is not your current password."))
         return render_template("auth/profile.html", form=form, password_form=password_form), 400
-    user = services.change_password(current_user, password_form.password.data)
+    # The real object, not the proxy: login_user() stores what it gets as the current user.
+    user = services.change_password(current_user._get_current_object(), password_form.password.data)
     start_session(user)
     flash(_("Your password has been changed."), "success")
     return redirect(url_for("auth.profile"))

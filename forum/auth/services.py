@@ -10,10 +10,11 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..mail import send_mail
-from ..models import Delegation, Invitation, PasswordReset, User, utcnow
+from ..models import Delegation, Invitation, PasswordReset, User, record_audit, utcnow
 
 
 def hash_token(raw: str) -> str:
@@ -32,39 +33,100 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == User.normalize_email(email)))
 
 
-def _send_invitation_mail(invitation: Invitation, raw: str, locale: str) -> None:
+class InvitationRefused(ValueError):
+    """An invitation that must not be issued (the message is shown to the inviter)."""
+
+
+class AccountExists(ValueError):
+    """The invitation's address got an account meanwhile."""
+
+
+def invitation_conflict(email: str) -> str | None:
+    """Why an address cannot be invited now (an account or a pending invitation), or None."""
+    email = User.normalize_email(email)
+    if find_user_by_email(email) is not None:
+        return _("An account already exists for %(email)s.", email=email)
+    pending = db.session.scalar(
+        select(Invitation).where(
+            Invitation.email == email,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+    )
+    if pending is not None:
+        return _(
+            "An invitation is already pending for %(email)s. Resend or revoke it from the list"
+            " of pending invitations.",
+            email=email,
+        )
+    return None
+
+
+def _send_invitation_mail(invitation: Invitation, raw: str) -> tuple[str, bool]:
     link = url_for("auth.accept_invitation", token=raw, _external=True)
-    with force_locale(locale):
+    with force_locale(invitation.locale or "en"):
         subject = _("Invitation to the Consular Practice Exchange")
         body = render_template("auth/email/invitation.txt", invitation=invitation, link=link)
-    send_mail(invitation.email, subject, body, link=link)
+    return link, send_mail(invitation.email, subject, body, link=link)
+
+
+def _invitation_facts(invitation: Invitation) -> dict:
+    return {
+        "email": invitation.email,
+        "role": invitation.role,
+        "delegation": invitation.delegation.code,
+        "locale": invitation.locale,
+        "expires_at": invitation.expires_at.isoformat(timespec="seconds"),
+    }
 
 
 def create_invitation(
     email: str, role: str, delegation: Delegation, invited_by: User | None, locale: str = "en"
-) -> Invitation:
-    """Invite an address to a delegation with a role; emails a single-use 7-day link."""
+) -> tuple[Invitation, str, bool]:
+    """Invite an address to a delegation with a role and email it a single-use 7-day link.
+
+    Refuses (InvitationRefused) an address that has an account or a pending invitation.
+    Returns the invitation, its link and whether the email was handed over.
+    """
+    problem = invitation_conflict(email)
+    if problem:
+        raise InvitationRefused(problem)
     raw, token_hash = new_token()
     invitation = Invitation(
         email=User.normalize_email(email),
-        role=role,
+        role=str(role),
         delegation=delegation,
         invited_by=invited_by,
         token_hash=token_hash,
+        locale=locale if locale in current_app.config["LANGUAGES"] else "en",
         expires_at=utcnow() + timedelta(hours=current_app.config["INVITATION_TTL_HOURS"]),
     )
     db.session.add(invitation)
+    db.session.flush()
+    record_audit(invited_by, "invitation.created", "invitation", invitation.id,
+                 label=invitation.email, after=_invitation_facts(invitation))
     db.session.commit()
-    _send_invitation_mail(invitation, raw, locale)
-    return invitation
+    link, sent = _send_invitation_mail(invitation, raw)
+    return invitation, link, sent
 
 
-def resend_invitation(invitation: Invitation, locale: str = "en") -> None:
-    """Issue a new link for a pending invitation (the old link stops working)."""
+def resend_invitation(invitation: Invitation, actor: User | None) -> tuple[str, bool]:
+    """Issue a new link for a pending invitation (the old link stops working) and email it."""
     raw, invitation.token_hash = new_token()
     invitation.expires_at = utcnow() + timedelta(hours=current_app.config["INVITATION_TTL_HOURS"])
+    record_audit(actor, "invitation.resent", "invitation", invitation.id,
+                 label=invitation.email, after=_invitation_facts(invitation))
     db.session.commit()
-    _send_invitation_mail(invitation, raw, locale)
+    return _send_invitation_mail(invitation, raw)
+
+
+def revoke_invitation(invitation: Invitation, actor: User | None) -> None:
+    """Withdraw a pending invitation: its link stops working."""
+    invitation.revoked_at = utcnow()
+    record_audit(actor, "invitation.revoked", "invitation", invitation.id,
+                 label=invitation.email, before=_invitation_facts(invitation))
+    db.session.commit()
 
 
 def find_invitation(raw: str) -> Invitation | None:
@@ -75,20 +137,37 @@ def find_invitation(raw: str) -> Invitation | None:
 
 
 def accept_invitation(invitation: Invitation, display_name: str, password: str, locale: str) -> User:
-    """Create the account of an invitation and mark the invitation used."""
+    """Create the account of an invitation and mark it used; other links for the address end.
+
+    Raises AccountExists when the address got an account meanwhile (two tabs, two links).
+    """
+    now = utcnow()
     user = User(
         email=invitation.email,
         display_name=display_name,
         role=invitation.role,
         delegation_id=invitation.delegation_id,
         locale=locale,
+        last_login_at=now,
     )
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
-    invitation.accepted_at = utcnow()
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise AccountExists(invitation.email) from error
+    invitation.accepted_at = now
     invitation.user_id = user.id
-    user.last_login_at = utcnow()
+    for other in db.session.scalars(
+        select(Invitation).where(
+            Invitation.email == invitation.email,
+            Invitation.id != invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+    ):
+        other.revoked_at = now
     db.session.commit()
     return user
 

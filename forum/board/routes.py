@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -33,6 +34,16 @@ from .pages import (
 from .services import BoardInputError
 
 bp.add_app_template_filter(render_markdown, "markdown")
+
+
+@bp.app_template_filter("when")
+def format_when(value) -> str:
+    """A date and time in the reader's locale, to the minute (e.g. 7 oct 2026, 16:25)."""
+    if not value:
+        return ""
+    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+
+
 bp.add_app_template_global(home_sections, "board_home")
 
 

@@ -17,6 +17,7 @@ from ..models import (
     Thread,
     User,
     record_audit,
+    record_change,
     utcnow,
 )
 from ..tags.services import resolve_tags
@@ -51,7 +52,7 @@ def _check_body(body: str) -> str:
         raise BoardInputError(_("Please write a message."), "body")
     if len(body) > MAX_BODY:
         raise BoardInputError(
-            _("The message is too long (at most %(num)s characters).", num=f"{MAX_BODY:,}"), "body"
+            _("The message is too long (at most %(num)d characters).", num=MAX_BODY), "body"
         )
     return body
 
@@ -139,6 +140,8 @@ def reply(author: User, thread: Thread, body: str, language: str) -> Post:
                     delegation_id=author.delegation_id, language=language, body=body,
                     body_html=str(render_markdown(body)), created_at=now)
         db.session.add(post)
+        # The thread's counters changed through a bulk UPDATE, which session events miss.
+        record_change("thread", thread.id)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -8,6 +8,7 @@ import importlib
 SEEDERS = (
     "forum.demo.accounts",
     # discussion core
+    "forum.demo.boards",
     # practices
     # moderation
     # synthesis

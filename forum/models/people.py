@@ -162,6 +162,7 @@ class Invitation(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    locale: Mapped[str] = mapped_column(String(8), default="en")
 
     delegation: Mapped[Delegation] = relationship(lazy="joined")
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
@@ -172,6 +173,17 @@ class Invitation(db.Model):
         return (
             self.accepted_at is None and self.revoked_at is None and self.expires_at > utcnow()
         )
+
+    @property
+    def status(self) -> str:
+        """One of pending, accepted, revoked, expired."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= utcnow():
+            return "expired"
+        return "pending"
 
 
 class PasswordReset(db.Model):

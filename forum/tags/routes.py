@@ -62,7 +62,13 @@ def view_tag(slug: str):
 
 @bp.route("/suggest")
 def suggest():
-    """Tags matching what is being typed (JSON), labelled in the reader's language."""
+    """Tags matching what is being typed (JSON), labelled in the reader's language.
+
+    Only for logged-in members: the whole vocabulary includes tags of threads that
+    anonymous visitors cannot read.
+    """
+    if not permissions.is_member(current_user):
+        return jsonify(error=_("Log in to get tag suggestions."), tags=[]), 401
     text = request.args.get("q", "")[:100]
     lang = current_language()
     tags = suggest_tags(text) if text.strip() else []

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:25:09.595029
+Create Date: 2026-11-28 04:35:32.910321
 
 """
 from alembic import op
@@ -109,6 +109,7 @@ def upgrade():
     sa.Column('accepted_at', sa.DateTime(), nullable=True),
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
     sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('locale', sa.String(length=8), nullable=False),
     sa.ForeignKeyConstraint(['delegation_id'], ['delegation.id'], name=op.f('fk_invitation_delegation_id_delegation')),
     sa.ForeignKeyConstraint(['invited_by_id'], ['user.id'], name=op.f('fk_invitation_invited_by_id_user')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_invitation_user_id_user')),

@@ -1,0 +1,198 @@
+"""The role x action matrix: who may do what, for every predicate in forum/permissions.py.
+
+To extend it, add one line to MATRIX: the action's name, the set of roles that may do it, and a
+function (user, world) -> bool that asks permissions.py. `world` builds the objects on demand
+(categories of each visibility, threads in given states, posts by the acting user or by someone
+else), so a new line rarely needs a new fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from factories import make_category, make_post, make_thread, make_user
+from flask_login import AnonymousUserMixin
+from sqlalchemy import select
+
+from forum import permissions as perm
+from forum.extensions import db
+from forum.models import Category, Invitation, Post, Thread, Visibility, utcnow
+
+ROLES = ("anonymous", "observer", "liaison", "facilitator", "moderator", "admin", "suspended")
+
+NOBODY: set[str] = set()
+EVERYONE = set(ROLES)
+MEMBERS = {"observer", "liaison", "facilitator", "moderator", "admin"}
+WRITERS = {"liaison", "facilitator", "moderator", "admin"}
+STAFF = {"facilitator", "moderator", "admin"}
+MODERATORS = {"moderator", "admin"}
+ADMINS = {"admin"}
+
+
+class World:
+    """The users of every role and the objects the actions are tried on, built when first asked."""
+
+    def __init__(self) -> None:
+        self.users = {role: make_user(role) for role in ROLES if role not in ("anonymous", "suspended")}
+        self.users["suspended"] = make_user("liaison", suspended=True)
+        self.users["anonymous"] = AnonymousUserMixin()
+        self.someone_else = make_user("liaison", delegation="GT")
+        self._cache: dict = {}
+
+    def _once(self, key, build):
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def category(self, visibility: str = "members", *, observers_may_reply: bool = False) -> Category:
+        """A category of a visibility."""
+        return self._once(("category", visibility, observers_may_reply),
+                          lambda: make_category(visibility, observers_may_reply=observers_may_reply))
+
+    def thread(self, visibility: str = "members", *, observers_may_reply: bool = False, **state) -> Thread:
+        """A thread by someone else in a category of a visibility, in a state (locked=True, ...)."""
+        key = ("thread", visibility, observers_may_reply, tuple(sorted(state.items())))
+        fields = {"is_locked": state.get("locked", False), "is_hidden": state.get("hidden", False)}
+        if state.get("closed"):
+            fields["closed_at"] = utcnow()
+        return self._once(key, lambda: make_thread(
+            self.someone_else, self.category(visibility, observers_may_reply=observers_may_reply), **fields))
+
+    def post(self, by, *, deleted: bool = False) -> Post:
+        """A reply by `by` (a user, or None for someone else) in a members thread open to observers."""
+        author = by if getattr(by, "is_authenticated", False) else self.someone_else
+        key = ("post", author.id, deleted)
+        thread = self.thread("members", observers_may_reply=True)
+        return self._once(key, lambda: make_post(thread, author, is_deleted=deleted))
+
+    def invitation(self, role: str) -> Invitation:
+        """A pending invitation for a role."""
+        def build():
+            invitation = Invitation(email=f"{role}@invited.example", role=role,
+                                    delegation=self.someone_else.delegation,
+                                    token_hash=f"{role:0<64}"[:64], expires_at=utcnow())
+            db.session.add(invitation)
+            db.session.commit()
+            return invitation
+        return self._once(("invitation", role), build)
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: set[str]
+    check: Callable[[object, World], bool]
+
+
+MATRIX: dict[str, Rule] = {
+    # administration
+    "open the administration pages": Rule(ADMINS, lambda u, w: perm.can_access_admin(u)),
+    "manage users": Rule(ADMINS, lambda u, w: perm.can_manage_users(u)),
+    "change another account": Rule(ADMINS, lambda u, w: perm.can_change_user(u, w.someone_else)),
+    "manage delegations": Rule(ADMINS, lambda u, w: perm.can_manage_delegations(u)),
+    "manage categories": Rule(ADMINS, lambda u, w: perm.can_manage_categories(u)),
+    "open the invitations page": Rule(MODERATORS, lambda u, w: perm.can_manage_invitations(u)),
+    "invite an admin": Rule(ADMINS, lambda u, w: perm.can_invite(u, "admin")),
+    "invite a moderator": Rule(ADMINS, lambda u, w: perm.can_invite(u, "moderator")),
+    "invite a facilitator": Rule(ADMINS, lambda u, w: perm.can_invite(u, "facilitator")),
+    "invite a liaison": Rule(MODERATORS, lambda u, w: perm.can_invite(u, "liaison")),
+    "invite an observer": Rule(ADMINS, lambda u, w: perm.can_invite(u, "observer")),
+    "resend/revoke a liaison invitation": Rule(
+        MODERATORS, lambda u, w: perm.can_manage_invitation(u, w.invitation("liaison"))),
+    "resend/revoke a facilitator invitation": Rule(
+        ADMINS, lambda u, w: perm.can_manage_invitation(u, w.invitation("facilitator"))),
+    "edit own profile": Rule(MEMBERS, lambda u, w: u.is_authenticated and perm.can_edit_profile(u, u)),
+    "edit someone else's profile": Rule(NOBODY, lambda u, w: perm.can_edit_profile(u, w.someone_else)),
+    # reading categories and threads
+    "read a public category": Rule(EVERYONE, lambda u, w: perm.can_read_category(u, w.category("public"))),
+    "read a members category": Rule(MEMBERS, lambda u, w: perm.can_read_category(u, w.category("members"))),
+    "read a governments category": Rule(
+        WRITERS, lambda u, w: perm.can_read_category(u, w.category("governments"))),
+    "read a staff category": Rule(STAFF, lambda u, w: perm.can_read_category(u, w.category("staff"))),
+    "read a thread in a members category": Rule(
+        MEMBERS, lambda u, w: perm.can_read_thread(u, w.thread("members"))),
+    "read a hidden thread": Rule(
+        MODERATORS, lambda u, w: perm.can_read_thread(u, w.thread("public", hidden=True))),
+    # starting threads
+    "post in a public category": Rule(WRITERS, lambda u, w: perm.can_post_in_category(u, w.category("public"))),
+    "post in a members category": Rule(WRITERS, lambda u, w: perm.can_post_in_category(u, w.category("members"))),
+    "post in a governments category": Rule(
+        WRITERS, lambda u, w: perm.can_post_in_category(u, w.category("governments"))),
+    "post in a staff category": Rule(STAFF, lambda u, w: perm.can_post_in_category(u, w.category("staff"))),
+    # replying
+    "reply in a public category": Rule(WRITERS, lambda u, w: perm.can_reply(u, w.thread("public"))),
+    "reply in a members category": Rule(WRITERS, lambda u, w: perm.can_reply(u, w.thread("members"))),
+    "reply where observers may reply": Rule(
+        MEMBERS, lambda u, w: perm.can_reply(u, w.thread("members", observers_may_reply=True))),
+    "reply in a governments category": Rule(WRITERS, lambda u, w: perm.can_reply(u, w.thread("governments"))),
+    "reply in a staff category": Rule(STAFF, lambda u, w: perm.can_reply(u, w.thread("staff"))),
+    "reply to a locked thread": Rule(MODERATORS, lambda u, w: perm.can_reply(u, w.thread("members", locked=True))),
+    "reply to a closed thread": Rule(MODERATORS, lambda u, w: perm.can_reply(u, w.thread("members", closed=True))),
+    # posts
+    "edit own post": Rule(MEMBERS, lambda u, w: perm.can_edit_post(u, w.post(u))),
+    "edit someone else's post": Rule(MODERATORS, lambda u, w: perm.can_edit_post(u, w.post(None))),
+    "delete own post": Rule(MEMBERS, lambda u, w: perm.can_delete_post(u, w.post(u))),
+    "delete someone else's post": Rule(MODERATORS, lambda u, w: perm.can_delete_post(u, w.post(None))),
+    "delete an already deleted post": Rule(NOBODY, lambda u, w: perm.can_delete_post(u, w.post(None, deleted=True))),
+    "read a deleted post's text": Rule(
+        MODERATORS, lambda u, w: perm.can_read_post_text(u, w.post(None, deleted=True))),
+    "view own post's revisions": Rule(MEMBERS, lambda u, w: perm.can_view_revisions(u, w.post(u))),
+    "view someone else's revisions": Rule(MODERATORS, lambda u, w: perm.can_view_revisions(u, w.post(None))),
+    # tags
+    "create a tag": Rule(WRITERS, lambda u, w: perm.can_create_tag(u)),
+}
+
+
+@pytest.fixture
+def world(app) -> World:
+    return World()
+
+
+@pytest.mark.parametrize("action", list(MATRIX))
+def test_permission_matrix(world, action):
+    rule = MATRIX[action]
+    granted = {role for role in ROLES if rule.check(world.users[role], world)}
+    assert granted == rule.allowed, (
+        f"{action}: unexpectedly allowed {sorted(granted - rule.allowed)}, "
+        f"unexpectedly denied {sorted(rule.allowed - granted)}"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_visible_filters_agree_with_the_predicates(world, role):
+    user = world.users[role]
+    for visibility in Visibility:
+        world.thread(visibility.value)
+    world.thread("public", hidden=True)
+    categories = set(db.session.scalars(select(Category).where(perm.visible_categories(user))))
+    assert categories == {c for c in db.session.scalars(select(Category)) if perm.can_read_category(user, c)}
+    threads = set(db.session.scalars(select(Thread).where(perm.visible_threads(user))))
+    assert threads == {t for t in db.session.scalars(select(Thread)) if perm.can_read_thread(user, t)}
+
+
+# The same rules, seen through the pages: status code for each role on each administrative URL.
+PAGES = {
+    "/admin/": ADMINS,
+    "/admin/users": ADMINS,
+    "/admin/delegations": ADMINS,
+    "/admin/categories": ADMINS,
+    "/admin/categories/new": ADMINS,
+    "/admin/invitations": MODERATORS,
+    "/auth/profile": MEMBERS,
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_pages_by_role(app, client, login_as, path):
+    users = {role: make_user(role) for role in MEMBERS}
+    users["suspended"] = make_user("admin", suspended=True)
+    for role in ROLES:
+        login_as(users.get(role))
+        status = client.get(path).status_code
+        if role in PAGES[path]:
+            assert status == 200, (role, path)
+        elif role in ("anonymous", "suspended"):
+            assert status == 302, (role, path)  # to the login page
+        else:
+            assert status == 403, (role, path)
