@@ -203,6 +203,12 @@ class Gate:
             self.page.locator(f"main form [name={name}]").click()
         self.check()
 
+    def submit_button(self) -> None:
+        """Press the (only) submit button of the main content's form."""
+        with self.page.expect_navigation():
+            self.page.locator("main form button[type=submit]").click()
+        self.check()
+
     def follow(self, selector: str) -> None:
         """Follow a link and check the page it leads to."""
         with self.page.expect_navigation():

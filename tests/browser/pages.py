@@ -40,6 +40,19 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("profile", "/auth/profile", role="liaison"),
     PageSpec("profile, admin", "/auth/profile", role="admin"),
     PageSpec("administration", "/admin/", role="admin"),
+    PageSpec("admin: users", "/admin/users", role="admin"),
+    PageSpec("admin: user", "/admin/users/{liaison_user_id}", role="admin"),
+    PageSpec("admin: suspend a user", "/admin/users/{liaison_user_id}/suspend", role="admin"),
+    PageSpec("admin: invitations", "/admin/invitations", role="admin"),
+    PageSpec("admin: invitations, moderator", "/admin/invitations", role="moderator"),
+    PageSpec("admin: invitation, invalid", "/admin/invitations", role="admin", status=400,
+             form={"email": "not an address", "delegation": "", "role": "liaison", "language": "en"}),
+    PageSpec("admin: delegations", "/admin/delegations", role="admin"),
+    PageSpec("admin: delegation", "/admin/delegations/{delegation_id}", role="admin"),
+    PageSpec("admin: new delegation", "/admin/delegations/new", role="admin"),
+    PageSpec("admin: categories", "/admin/categories", role="admin"),
+    PageSpec("admin: category", "/admin/categories/{category_id}", role="admin"),
+    PageSpec("admin: new category", "/admin/categories/new", role="admin"),
     # discussion core
     PageSpec("category index", "/categories"),
     PageSpec("category index, logged in", "/categories", role="observer"),
@@ -123,7 +136,8 @@ closed = db.session.scalar(select(Thread).where(Thread.category_id == members.id
 if closed is None:
     closed = board.create_thread(liaison, members, "Coordination between consulates", "Only delegations reply here.", "en", ["migrant children"])
 admin = user("admin@demo.example")
-values = {"category_slug": public.slug, "thread_id": thread.id, "tag_slug": tag.slug,
+values = {"liaison_user_id": liaison.id, "delegation_id": liaison.delegation_id,
+          "category_id": public.id, "category_slug": public.slug, "thread_id": thread.id, "tag_slug": tag.slug,
           "members_category_slug": members.slug, "members_thread_id": closed.id}
 first = db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.number))
 values["post_id"] = first.id

@@ -119,3 +119,46 @@ def test_password_reset_from_the_emailed_link(gate, live_server):
     gate.login("liaison.gt@demo.example", "a brand new password 2026")
     gate.logout()
     assert DEMO_PASSWORD
+
+
+@pytest.mark.parametrize(("lang", "address"), [("es", "nueva.enlace@example.org"), ("fr", "nouvelle.liaison@example.org")])
+def test_admin_invites_a_liaison_who_accepts_from_the_email(make_gate, live_server, lang, address):
+    admin = make_gate()
+    admin.goto("/")
+    admin.login("admin@demo.example")
+    admin.follow(".account-menu a[href='/admin/']")
+    admin.follow(".sub-nav a[href='/admin/invitations']")
+    page = admin.page
+    page.fill("#email", address)
+    honduras = page.locator("#delegation option", has_text="(HN)").get_attribute("value")
+    page.select_option("#delegation", honduras)
+    page.select_option("#role", "liaison")
+    page.select_option("#language", lang)
+    with page.expect_navigation():
+        page.locator("main form.card button[type=submit]").click()
+    admin.check()
+    assert address in page.locator(".flash-success").inner_text()
+    assert address in page.locator("main table").inner_text()
+
+    # The invitee follows the link of the email (written in the language chosen by the admin)
+    # and switches the page to that language.
+    message = live_server.messages_to(address)[-1]
+    assert message["Subject"] == translate(lang, "Invitation to the Consular Practice Exchange")
+    link = link_in(message)
+    assert link.startswith(live_server.url + "/auth/invitation/")
+    invitee = make_gate()
+    invitee.goto(link)
+    invitee.set_language(lang)
+    assert invitee.page.url == link
+    assert address in invitee.page.locator("main").inner_text()
+    invitee.page.fill("#display_name", "Ana Invitada (Consulado de Tegucigalpa)")
+    invitee.page.fill("#password", "un mot de passe assez long")
+    invitee.page.fill("#confirm", "un mot de passe assez long")
+    invitee.submit_button()
+    assert "Ana Invitada" in invitee.page.locator(".account-menu").inner_text()
+    assert invitee.lang == lang
+    invitee.logout()
+    invitee.login(address, "un mot de passe assez long")
+    invitee.logout()
+    # The link works only once.
+    invitee.goto(link, status=410)
