@@ -142,11 +142,11 @@ class Gate:
     def goto(self, path: str, status: int | None = 200):
         """Open a page, check its status and run the checks."""
         response = self.page.goto(path)
+        self.check()
         if status is not None:
             assert response is not None and response.status == status, (
                 f"{path}: expected {status}, got {response.status if response else None}"
             )
-        self.check()
         return response
 
     def check(self) -> None:
