@@ -122,7 +122,8 @@ def category(slug, visibility, observers_may_reply, names):
 
 public = category("checks-public", "public", True, ("Open consultation", "Consulta abierta", "Consultation ouverte"))
 members = category("checks-members", "members", False, ("Delegations only", "Solo delegaciones", "Délégations seulement"))
-tag = db.session.scalar(select(Tag).where(Tag.slug == "ninez-migrante"))
+from forum.tags.services import find_tag
+tag = find_tag("niñez migrante")
 if tag is None:
     tag = Tag(slug="ninez-migrante", label_en="migrant children", label_es="niñez migrante", label_fr="enfants migrants")
     db.session.add(tag)
