@@ -68,14 +68,15 @@ def login():
 @bp.post("/logout")
 def logout():
     """Log out and forget the session."""
-    # Keep the language the person was using, also for the goodbye message.
-    lang = session.get("lang") or current_language()
     logout_user()
+    lang = session.get("lang")
     session.clear()
     # Flask-Login deletes the remember-me cookie when it sees this flag after the request.
     session["_remember"] = "clear"
     if lang:
         session["lang"] = lang
+    # The goodbye message in the language of the next page (no longer the account's).
+    refresh()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))
 

@@ -142,8 +142,9 @@ values = {"liaison_user_id": liaison.id, "delegation_id": liaison.delegation_id,
           "members_category_slug": members.slug, "members_thread_id": closed.id}
 first = db.session.scalar(select(Post).where(Post.thread_id == thread.id).order_by(Post.number))
 values["post_id"] = first.id
-if not db.session.scalar(select(User).where(User.email == "sample.invitee@example.org")):
-    services.create_invitation("sample.invitee@example.org", "liaison", delegation_by_code("HN"), admin)
+import uuid
+values["invitee"] = f"invitee.{uuid.uuid4().hex[:12]}@example.org"
+services.create_invitation(values["invitee"], "liaison", delegation_by_code("HN"), admin)
 services.request_password_reset("facilitator@demo.example", "en")
 print(json.dumps(values))
 """
@@ -154,7 +155,7 @@ def sample_values(server) -> dict:
     from liveserver import link_in
 
     values = json.loads(server.python(SAMPLE_VALUES_CODE).strip().splitlines()[-1])
-    invitation = server.messages_to("sample.invitee@example.org")[-1]
+    invitation = server.messages_to(values["invitee"])[-1]
     values["invitation_token"] = link_in(invitation).rsplit("/", 1)[-1]
     reset = server.messages_to("facilitator@demo.example")[-1]
     values["reset_token"] = link_in(reset).rsplit("/", 1)[-1]

@@ -31,7 +31,9 @@ def test_each_role_logs_in_and_out(gate, email, name, locale):
     gate.check()
     assert gate.page.locator("#display_name").input_value() == name
     gate.logout()
-    assert gate.page.locator(".flash-info").inner_text() == translate(locale, "You have logged out.")
+    # Logged out, the page speaks the browser's language again, the message too.
+    assert gate.lang == "en"
+    assert gate.page.locator(".flash-info").inner_text() == translate("en", "You have logged out.")
     gate.goto("/auth/profile")  # now redirected to the login form
     assert "/auth/login?next=" in gate.page.url
 
