@@ -24,7 +24,9 @@ def send_mail(to: str, subject: str, body: str, link: str | None = None) -> bool
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="exchange.local")
-    message.set_content(body)
+    # Files in the outbox are read by people: keep lines (and links) whole rather than
+    # quoted-printable; SMTP gets the safe 7-bit encoding.
+    message.set_content(body, cte="quoted-printable" if config.get("MAIL_SERVER") else "8bit")
 
     if config.get("MAIL_SERVER"):
         try:

@@ -58,12 +58,15 @@ def apply_command(lang: str, source) -> None:
             continue
         value = values[key]
         if isinstance(message.id, tuple):
-            forms = value if isinstance(value, list) else [value, value]
+            if not isinstance(value, list):
+                click.echo(f"skipped plural entry {key!r}: give a list [singular, plural]", err=True)
+                continue
+            forms = value
             message.string = tuple(forms[: catalog.num_plurals]) + tuple(
                 forms[-1:] * max(0, catalog.num_plurals - len(forms))
             )
         else:
-            message.string = value
+            message.string = value[0] if isinstance(value, list) else value
         message.flags.discard("fuzzy")
         filled += 1
     with path.open("wb") as handle:

@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from flask import g
+from flask import g, request_started
 from sqlalchemy import create_engine, text
 
 from forum import create_app
@@ -83,26 +83,25 @@ def app_config(tmp_path, database_template) -> dict:
     }
 
 
-def _fresh_request_globals() -> None:
-    for name in list(g):
-        g.pop(name)
+def _forget_request_caches(sender, **extra):
+    """The test keeps one app context (and so one `g`) open across requests: start each
+    request with an empty `g`, as a fresh request in production would, so what Flask-Login,
+    Flask-Babel and Flask-WTF cached there does not leak to the next request or client."""
+    for key in list(g):
+        g.pop(key, None)
 
 
 @pytest.fixture
 def app(app_config, database_template):
     """An application on an empty database (delegations seeded) and an empty index folder."""
     app = create_app(app_config)
-    # The test keeps one app context open (so factories and assertions share the session), and
-    # Flask reuses it for every request: start each request with an empty `g`, as in production,
-    # so the logged-in user and the locale cached by Flask-Login and Flask-Babel do not leak
-    # from one request (or one client) to the next.
-    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     with app.app_context():
         if database_template["kind"] == "postgresql":
             _empty_postgres(app)
         from forum.delegations import ensure_delegations
 
         ensure_delegations()
+    request_started.connect(_forget_request_caches, app)
     ctx = app.app_context()
     ctx.push()
     yield app

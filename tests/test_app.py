@@ -71,3 +71,43 @@ def test_403_page_is_translated(client, login_as):
     response = client.get("/admin/")
     assert response.status_code == 403
     assert "Acceso denegado" in response.get_data(as_text=True)
+
+
+def test_seed_demo_only_into_an_empty_database(app, client, runner):
+    from sqlalchemy import func, select
+
+    from forum.demo.accounts import ACCOUNTS
+    from forum.extensions import db
+    from forum.models import User
+
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0 and "demo-password-2026" in result.output
+    emails = set(db.session.scalars(select(User.email)))
+    assert {account[0] for account in ACCOUNTS} <= emails
+    assert {"admin@demo.example", "liaison.ca@demo.example"} <= emails
+    count = db.session.scalar(select(func.count(User.id)))
+    result = runner.invoke(args=["seed-demo"])
+    assert "already has accounts" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == count
+
+    response = client.post("/auth/login", data={"email": "liaison.mx@demo.example",
+                                                "password": "demo-password-2026"})
+    assert response.status_code == 302
+    page = client.get("/auth/profile").get_data(as_text=True)
+    assert 'lang="es"' in page and "México" in page and "Cerrar sesión" in page
+    for lang, word in (("fr", "Se déconnecter"), ("en", "Log out")):
+        client.post("/language", data={"lang": lang, "next": "/"})
+        assert word in client.get("/").get_data(as_text=True)
+
+
+def test_seed_delegations_is_idempotent(runner):
+    from sqlalchemy import func, select
+
+    from forum.extensions import db
+    from forum.models import Delegation
+
+    before = db.session.scalar(select(func.count(Delegation.id)))
+    assert before == 15  # 11 countries and 4 organizations
+    result = runner.invoke(args=["seed-delegations"])
+    assert result.exit_code == 0 and "0 delegations added." in result.output
+    assert db.session.scalar(select(func.count(Delegation.id))) == before

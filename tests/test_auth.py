@@ -427,3 +427,15 @@ def test_mail_link_is_logged_when_there_is_no_smtp(app, caplog, outbox):
         invite(app)
     assert "/auth/invitation/" in caplog.text
     assert outbox()
+
+
+def test_outbox_files_keep_links_readable(app, outbox):
+    invite(app, locale="fr")
+    folder = app.config["MAIL_OUTBOX_DIR"]
+    from pathlib import Path
+
+    [path] = Path(folder).glob("*.eml")
+    raw = path.read_text(encoding="utf-8")
+    link = re.search(r"https?://\S+", outbox()[0].get_content()).group(0)
+    assert link in raw  # whole on one line, ready to copy
+    assert "Vous êtes invité" in raw

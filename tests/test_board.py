@@ -290,8 +290,8 @@ def test_edit_own_post_keeps_revision_and_shows_diff(client, login_as):
     page = text(client.get(f"/threads/{thread.id}"))
     assert f"/posts/{post.id}/revisions" in page and "edited" in page
     history = text(client.get(f"/posts/{post.id}/revisions"))
-    assert "<del>paper </del>" in history and "<ins>electronic </ins>" in history
-    assert "<del>Old </del>" in history and "<ins>New </ins>" in history
+    assert "<del>paper</del><ins>electronic</ins>" in history
+    assert "<del>Old</del><ins>New</ins>" in history
 
 
 def test_revisions_only_for_author_and_moderators(client, login_as):
@@ -466,3 +466,39 @@ def test_reading_unreadable_category_is_forbidden(client, login_as):
     assert client.get(f"/threads/{thread.id}").status_code == 403
     assert client.get(f"/posts/{thread.posts[0].id}").status_code == 403
     assert staff.name not in text(client.get("/categories"))
+
+
+def test_word_diff_restores_both_versions():
+    from forum.board.pages import word_diff
+
+    old = "We record cases in\n- paper forms;\n- a spreadsheet."
+    new = "We record all cases in\n- an online system;\n- a spreadsheet, weekly."
+    pieces = word_diff(old, new)
+    assert "".join(t for op, t in pieces if op != "insert") == old
+    assert "".join(t for op, t in pieces if op != "delete") == new
+    assert ("insert", "all") in [(op, t.strip()) for op, t in pieces]
+
+
+def test_extension_points_are_included(app, client, login_as):
+    """Other features plug into the thread, new-thread and home pages by creating templates."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    partials = {
+        "synthesis/_thread_summary.html": "[summary {{ thread.id }}]",
+        "moderation/_thread_tools.html": "[tools {{ thread.id }}]",
+        "moderation/_post_actions.html": "[mod {{ post.id }}]",
+        "synthesis/_post_actions.html": "[clip {{ post.id }}]",
+        "practices/_post_documents.html": "[docs {{ post.id }}]",
+        "search/_related.html": "[related {{ thread.id }}]",
+        "search/_similar_hint.html": "[similar]",
+    }
+    app.jinja_env.loader = ChoiceLoader([DictLoader(partials), app.jinja_env.loader])
+    app.jinja_env.cache = {}
+    thread = make_thread(category=make_category("public"))
+    post = thread_posts(thread)[0]
+    page = text(client.get(f"/threads/{thread.id}"))
+    for marker in (f"[summary {thread.id}]", f"[tools {thread.id}]", f"[mod {post.id}]",
+                   f"[clip {post.id}]", f"[docs {post.id}]", f"[related {thread.id}]"):
+        assert marker in page, marker
+    login_as(make_user("liaison"))
+    assert "[similar]" in text(client.get("/new"))

@@ -115,6 +115,7 @@ MATRIX: dict[str, Rule] = {
     "read a hidden thread": Rule(
         MODERATORS, lambda u, w: perm.can_read_thread(u, w.thread("public", hidden=True))),
     # starting threads
+    "start a thread somewhere": Rule(WRITERS, lambda u, w: perm.can_start_thread(u)),
     "post in a public category": Rule(WRITERS, lambda u, w: perm.can_post_in_category(u, w.category("public"))),
     "post in a members category": Rule(WRITERS, lambda u, w: perm.can_post_in_category(u, w.category("members"))),
     "post in a governments category": Rule(
@@ -141,7 +142,27 @@ MATRIX: dict[str, Rule] = {
     "view someone else's revisions": Rule(MODERATORS, lambda u, w: perm.can_view_revisions(u, w.post(None))),
     # tags
     "create a tag": Rule(WRITERS, lambda u, w: perm.can_create_tag(u)),
+    # discussion core: starting threads anywhere, frozen threads
+    "start threads (the New thread link)": Rule(WRITERS, lambda u, w: perm.can_start_thread(u)),
+    "reply to a hidden thread": Rule(
+        MODERATORS, lambda u, w: perm.can_reply(u, w.thread("members", hidden=True))),
+    "reply to a locked thread open to observers": Rule(
+        MODERATORS, lambda u, w: perm.can_reply(u, w.thread("members", observers_may_reply=True, locked=True))),
+    "edit own post in a thread locked afterwards": Rule(MODERATORS, lambda u, w: _own_post_then_lock(u, w)),
+    "quote (reply) in a thread open to observers": Rule(
+        MEMBERS, lambda u, w: perm.can_reply(u, w.thread("members", observers_may_reply=True))),
 }
+
+
+def _own_post_then_lock(user, world: World) -> bool:
+    """Whether the user may still edit their own reply once moderators lock the thread."""
+    if not getattr(user, "is_authenticated", False):
+        return perm.can_edit_post(user, world.post(None))
+    thread = make_thread(world.someone_else, world.category("members", observers_may_reply=True))
+    post = make_post(thread, user)
+    thread.is_locked = True
+    db.session.commit()
+    return perm.can_edit_post(user, post)
 
 
 @pytest.fixture
@@ -169,6 +190,13 @@ def test_visible_filters_agree_with_the_predicates(world, role):
     assert categories == {c for c in db.session.scalars(select(Category)) if perm.can_read_category(user, c)}
     threads = set(db.session.scalars(select(Thread).where(perm.visible_threads(user))))
     assert threads == {t for t in db.session.scalars(select(Thread)) if perm.can_read_thread(user, t)}
+    world.post(None)
+    world.post(None, deleted=True)
+    posts = set(db.session.scalars(select(Post).join(Thread).where(perm.visible_posts(user))))
+    assert posts == {
+        p for p in db.session.scalars(select(Post))
+        if perm.can_read_thread(user, p.thread) and perm.can_read_post_text(user, p)
+    }
 
 
 # The same rules, seen through the pages: status code for each role on each administrative URL.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 from flask import current_app, request
 from flask_babel import gettext as _
@@ -191,18 +192,12 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return pieces
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]+|\s+")
+
+
 def _tokens(text: str) -> list[str]:
-    """Split into words keeping the white space attached, so joining restores the text."""
-    out: list[str] = []
-    word = ""
-    for ch in text or "":
-        word += ch
-        if ch.isspace():
-            out.append(word)
-            word = ""
-    if word:
-        out.append(word)
-    return out
+    """Words, punctuation and white space as separate pieces; joining restores the text."""
+    return _TOKEN.findall(text or "")
 
 
 def quote_text(post: Post) -> str:

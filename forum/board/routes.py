@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from .. import permissions
 from ..extensions import db
 from ..markup import render_markdown
-from ..models import Category
+from ..models import Category, Thread
 from ..tags.services import TagInputError, split_tag_input
 from . import bp, services
 from .forms import DeletePostForm, EditPostForm, PostForm, PreviewForm, ThreadForm
@@ -34,6 +34,12 @@ from .pages import (
 from .services import BoardInputError
 
 bp.add_app_template_filter(render_markdown, "markdown")
+
+
+@bp.app_template_filter("iso")
+def format_iso(value) -> str:
+    """A stored UTC time as a machine-readable `datetime` attribute value."""
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
 
 
 @bp.app_template_filter("when")
@@ -81,25 +87,14 @@ def view_category(slug: str):
     if category is None:
         fail(404, _("This category does not exist."))
     _require_read_category(category)
-    query = thread_list_query(current_user, _category_filter(category))
-    threads = db.paginate(query, page=page, per_page=_per_page(), error_out=False)
+    query = thread_list_query(current_user, Thread.category_id == category.id)
+    threads = db.paginate(query, page=page, per_page=current_app.config["THREADS_PER_PAGE"],
+                          error_out=False)
     check_page_range(threads, page)
     return render_template(
         "board/category.html", category=category, threads=threads,
         last_posts=last_posts(threads.items),
     )
-
-
-def _category_filter(category):
-    from ..models import Thread
-
-    return Thread.category_id == category.id
-
-
-def _per_page() -> int:
-    from flask import current_app
-
-    return current_app.config["THREADS_PER_PAGE"]
 
 
 @bp.route("/threads/<int:thread_id>")

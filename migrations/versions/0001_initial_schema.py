@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:35:32.910321
+Create Date: 2026-11-28 04:37:06.871686
 
 """
 from alembic import op
