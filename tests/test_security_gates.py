@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import uuid
 
 import pytest
 from factories import PASSWORD, make_user
@@ -94,15 +95,16 @@ def test_https_configuration_sends_hsts_and_secure_cookies(https_config):
 
     app = create_app(https_config)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    email = f"https-{uuid.uuid4().hex[:8]}@example.org"  # this app's database is not emptied
     with app.app_context():
         ensure_delegations()
-        make_user("liaison", email="ana@example.org")
+        make_user("liaison", email=email)
         client = app.test_client()
         page = client.get("/", base_url="https://exchange.test")
         assert page.headers["Strict-Transport-Security"].startswith("max-age=")
         response = client.post(
             "/auth/login", base_url="https://exchange.test",
-            data={"email": "ana@example.org", "password": PASSWORD, "remember": "y"},
+            data={"email": email, "password": PASSWORD, "remember": "y"},
         )
         assert response.status_code == 302
         cookies = _cookie_headers(response)
@@ -110,6 +112,7 @@ def test_https_configuration_sends_hsts_and_secure_cookies(https_config):
             attributes = _attributes(cookies[name])
             assert {"secure", "httponly", "samesite=lax"} <= attributes, cookies[name]
         db.session.remove()
+        db.engine.dispose()
 
 
 def test_no_hsts_over_plain_http(client):
