@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 # templates/_macros hold messages too.
 BABEL_IGNORE_DIRS := .* node_modules build dist instance
 
-.PHONY: install run test lint translations extract-messages update-translations serve clean \
+.PHONY: install run test lint translations extract-messages update-translations serve clean bench-search \
 	validate-html security security-tools
 
 $(BIN)/python:
@@ -80,3 +80,6 @@ security: translations security-tools
 	$(BIN)/bandit -r forum -q --severity-level medium
 	@echo "bandit: no medium or high finding"
 	$(BIN)/python tests/browser/sqlmap_scan.py
+
+bench-search: install
+	$(BIN)/python bench/search_bench.py $(BENCH_ARGS)

@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "forum.board",
     "forum.tags",
     # search
+    "forum.search",
     # practices
     # moderation
     # synthesis
@@ -64,4 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     # search hooks
+    from .search import hooks as search_hooks
+
+    search_hooks.init_app(app)
     return app

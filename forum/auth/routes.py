@@ -106,6 +106,10 @@ def accept_invitation(token: str):
             "auth/link_problem.html",
             message=_("An account already exists for this address. Log in instead."),
         ), 409
+    if "lang" not in session and not current_user.is_authenticated:
+        # Speak the language the inviter chose until the invitee picks another one.
+        session["lang"] = invitation.locale
+        refresh()
     form = AcceptInvitationForm()
     if not form.validate_on_submit():
         status = 400 if form.errors else 200
