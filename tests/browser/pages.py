@@ -84,6 +84,15 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("tag", "/tags/{tag_slug}"),
     PageSpec("tag, logged in", "/tags/{tag_slug}", role="observer"),
     # search
+    PageSpec("search", "/search"),
+    PageSpec("search, results", "/search?q=registro+consular"),
+    PageSpec("search, results, member", "/search?q=registro&sort=newest", role="liaison"),
+    PageSpec("search, filters", "/search?q=ninos&country=MX&lang=es&category={category_slug}"
+             "&tag=ninez+migrante&after=2020-01-01&in_title=y", role="observer"),
+    PageSpec("search, nothing found", "/search?q=zzqxw"),
+    PageSpec("search, invalid dates", "/search?q=x&after=2026-02-01&before=2025-01-01", status=400),
+    PageSpec("search help", "/search/help"),
+    PageSpec("glossary", "/search/glossary", role="liaison"),
     # practices
     # moderation
     # synthesis
@@ -226,5 +235,10 @@ SQLMAP_TARGETS: tuple[tuple[str, dict[str, str]], ...] = (
     ("/tags/{tag_slug}", {"page": "1"}),
     ("/tags/suggest", {"q": "nin"}),
     # search
+    ("/search", {"q": "registro", "country": "MX", "tag": "ninez migrante",
+                 "category": "{category_slug}", "lang": "es", "kind": "", "after": "2020-01-01",
+                 "before": "2030-01-01", "sort": "newest", "page": "1"}),
+    ("/search/similar", {"title": "registro consular"}),
+    ("/search/glossary", {"sort": "es"}),
     # practices
 )

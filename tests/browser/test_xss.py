@@ -162,6 +162,9 @@ def test_stored_payloads_do_not_execute(xss_gate, stored_payloads, sample):
         visit(f"/tags/{quote(slug)}")
     for thread_id in stored_payloads["threads"]:
         visit(f"/threads/{thread_id}")
+    # Search results highlight the matched words inside titles and bodies.
+    for words in ("alert", "script onerror", "xss20", "evil example", "javascript"):
+        visit(f"/search?q={quote(words)}")
     # What authors and administrators see: the editor, the revisions, the profile, user lists.
     xss_gate.login("xss0@example.org")
     visit("/auth/profile")
@@ -189,8 +192,10 @@ def test_payloads_in_query_parameters_do_not_execute(xss_gate, sample):
             (f"/threads/{sample['thread_id']}/reply?quote={value}", None),
             (f"/tags/{sample['tag_slug']}?page={value}", None),
             (f"/no-such-page/{value}", 404),
+            (f"/search?q={value}", None),
+            (f"/search?q=registro&tag={value}&country={value}", None),
         ]
-        # The payloads take turns on the pages (each page gets a sixth of them, the login
+        # The payloads take turns on the pages (each page gets an eighth of them, the login
         # page a third) to keep the run short.
         path, status = targets[number % len(targets)]
         visit(path, status)
