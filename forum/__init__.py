@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "forum.errors",
     "forum.auth",
     "forum.admin",
+    "forum.site",
     # discussion core
     "forum.board",
     "forum.tags",
@@ -55,6 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     # rate limiting
+    from . import throttling
+
+    throttling.init_app(app)
 
     from . import database
 
