@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 05:25:37.025540
+Create Date: 2026-11-28 05:36:07.768637
 
 """
 from alembic import op
@@ -139,6 +139,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_event_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_target_type'), ['target_type'], unique=False)
 
+    op.create_table('clip_collection',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=160), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_clip_collection_created_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_clip_collection'))
+    )
     op.create_table('flag',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('target_type', sa.String(length=16), nullable=False),
@@ -235,6 +245,22 @@ def upgrade():
     with op.batch_alter_table('password_reset', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_password_reset_user_id'), ['user_id'], unique=False)
 
+    op.create_table('report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('source_id', sa.Integer(), nullable=True),
+    sa.Column('selection', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_report_created_by_id_user')),
+    sa.ForeignKeyConstraint(['source_id'], ['report.id'], name=op.f('fk_report_source_id_report')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report'))
+    )
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_source_id'), ['source_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_updated_at'), ['updated_at'], unique=False)
+
     op.create_table('tag',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=100), nullable=False),
@@ -289,6 +315,29 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_thread_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_thread_delegation_id'), ['delegation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_thread_last_post_at'), ['last_post_at'], unique=False)
+
+    op.create_table('action_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('source_kind', sa.String(length=16), nullable=False),
+    sa.Column('source_thread_id', sa.Integer(), nullable=True),
+    sa.Column('source_report_id', sa.Integer(), nullable=True),
+    sa.Column('source_meeting', sa.String(length=200), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_action_item_created_by_id_user')),
+    sa.ForeignKeyConstraint(['source_report_id'], ['report.id'], name=op.f('fk_action_item_source_report_id_report')),
+    sa.ForeignKeyConstraint(['source_thread_id'], ['thread.id'], name=op.f('fk_action_item_source_thread_id_thread')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_action_item'))
+    )
+    with op.batch_alter_table('action_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_item_due_date'), ['due_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_item_source_report_id'), ['source_report_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_item_source_thread_id'), ['source_thread_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_item_status'), ['status'], unique=False)
 
     op.create_table('post',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -372,6 +421,54 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_practice_thread_id'), ['thread_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_practice_updated_at'), ['updated_at'], unique=False)
 
+    op.create_table('report_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=250), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('audience', sa.String(length=16), nullable=True),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('published_by_id', sa.Integer(), nullable=True),
+    sa.Column('superseded_at', sa.DateTime(), nullable=True),
+    sa.Column('source_version_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_report_version_author_id_user')),
+    sa.ForeignKeyConstraint(['published_by_id'], ['user.id'], name=op.f('fk_report_version_published_by_id_user')),
+    sa.ForeignKeyConstraint(['report_id'], ['report.id'], name=op.f('fk_report_version_report_id_report'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['source_version_id'], ['report_version.id'], name=op.f('fk_report_version_source_version_id_report_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_version')),
+    sa.UniqueConstraint('report_id', 'number', name='uq_report_version_number')
+    )
+    with op.batch_alter_table('report_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_version_report_id'), ['report_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_version_state'), ['state'], unique=False)
+
+    op.create_table('summary',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('thread_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('source_id', sa.Integer(), nullable=True),
+    sa.Column('current_version_id', sa.Integer(), nullable=True),
+    sa.Column('covered_last_post_id', sa.Integer(), nullable=False),
+    sa.Column('confirmed_at', sa.DateTime(), nullable=True),
+    sa.Column('confirmed_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['confirmed_by_id'], ['user.id'], name=op.f('fk_summary_confirmed_by_id_user')),
+    sa.ForeignKeyConstraint(['current_version_id'], ['summary_version.id'], name='fk_summary_current_version', use_alter=True),
+    sa.ForeignKeyConstraint(['source_id'], ['summary.id'], name=op.f('fk_summary_source_id_summary')),
+    sa.ForeignKeyConstraint(['thread_id'], ['thread.id'], name=op.f('fk_summary_thread_id_thread'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_summary')),
+    sa.UniqueConstraint('thread_id', 'language', name='uq_summary_thread_language')
+    )
+    with op.batch_alter_table('summary', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_summary_source_id'), ['source_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_summary_thread_id'), ['thread_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_summary_updated_at'), ['updated_at'], unique=False)
+
     op.create_table('tag_redirect',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('old_slug', sa.String(length=100), nullable=False),
@@ -405,6 +502,54 @@ def upgrade():
     )
     with op.batch_alter_table('thread_tag', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_thread_tag_tag_id'), ['tag_id'], unique=False)
+
+    op.create_table('action_owner',
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('delegation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['action_item.id'], name=op.f('fk_action_owner_action_id_action_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['delegation_id'], ['delegation.id'], name=op.f('fk_action_owner_delegation_id_delegation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('action_id', 'delegation_id', name=op.f('pk_action_owner'))
+    )
+    with op.batch_alter_table('action_owner', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_owner_delegation_id'), ['delegation_id'], unique=False)
+
+    op.create_table('action_update',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('old_status', sa.String(length=16), nullable=True),
+    sa.Column('new_status', sa.String(length=16), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['action_item.id'], name=op.f('fk_action_update_action_id_action_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_action_update_author_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_action_update'))
+    )
+    with op.batch_alter_table('action_update', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_update_action_id'), ['action_id'], unique=False)
+
+    op.create_table('clip',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('collection_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('post_revision_count', sa.Integer(), nullable=False),
+    sa.Column('delegation_id', sa.Integer(), nullable=False),
+    sa.Column('post_created_at', sa.DateTime(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('whole_post', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['collection_id'], ['clip_collection.id'], name=op.f('fk_clip_collection_id_clip_collection'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_clip_created_by_id_user')),
+    sa.ForeignKeyConstraint(['delegation_id'], ['delegation.id'], name=op.f('fk_clip_delegation_id_delegation')),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_clip_post_id_post')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_clip'))
+    )
+    with op.batch_alter_table('clip', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_clip_collection_id'), ['collection_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_clip_delegation_id'), ['delegation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_clip_post_id'), ['post_id'], unique=False)
 
     op.create_table('document',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -518,11 +663,35 @@ def upgrade():
     with op.batch_alter_table('revision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_revision_post_id'), ['post_id'], unique=False)
 
+    op.create_table('summary_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('summary_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('note', sa.String(length=300), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('post_count', sa.Integer(), nullable=False),
+    sa.Column('last_post_id', sa.Integer(), nullable=False),
+    sa.Column('source_version_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_summary_version_author_id_user')),
+    sa.ForeignKeyConstraint(['source_version_id'], ['summary_version.id'], name=op.f('fk_summary_version_source_version_id_summary_version')),
+    sa.ForeignKeyConstraint(['summary_id'], ['summary.id'], name=op.f('fk_summary_version_summary_id_summary'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_summary_version')),
+    sa.UniqueConstraint('summary_id', 'number', name='uq_summary_version_number')
+    )
+    with op.batch_alter_table('summary_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_summary_version_summary_id'), ['summary_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('summary_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_summary_version_summary_id'))
+
+    op.drop_table('summary_version')
     with op.batch_alter_table('revision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_revision_post_id'))
 
@@ -556,6 +725,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_document_post_id'))
 
     op.drop_table('document')
+    with op.batch_alter_table('clip', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_clip_post_id'))
+        batch_op.drop_index(batch_op.f('ix_clip_delegation_id'))
+        batch_op.drop_index(batch_op.f('ix_clip_collection_id'))
+
+    op.drop_table('clip')
+    with op.batch_alter_table('action_update', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_update_action_id'))
+
+    op.drop_table('action_update')
+    with op.batch_alter_table('action_owner', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_owner_delegation_id'))
+
+    op.drop_table('action_owner')
     with op.batch_alter_table('thread_tag', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_thread_tag_tag_id'))
 
@@ -569,6 +752,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tag_redirect_tag_id'))
 
     op.drop_table('tag_redirect')
+    with op.batch_alter_table('summary', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_summary_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_summary_thread_id'))
+        batch_op.drop_index(batch_op.f('ix_summary_source_id'))
+
+    op.drop_table('summary')
+    with op.batch_alter_table('report_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_version_state'))
+        batch_op.drop_index(batch_op.f('ix_report_version_report_id'))
+
+    op.drop_table('report_version')
     with op.batch_alter_table('practice', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_practice_updated_at'))
         batch_op.drop_index(batch_op.f('ix_practice_thread_id'))
@@ -586,6 +780,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_post_author_id'))
 
     op.drop_table('post')
+    with op.batch_alter_table('action_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_item_status'))
+        batch_op.drop_index(batch_op.f('ix_action_item_source_thread_id'))
+        batch_op.drop_index(batch_op.f('ix_action_item_source_report_id'))
+        batch_op.drop_index(batch_op.f('ix_action_item_due_date'))
+
+    op.drop_table('action_item')
     with op.batch_alter_table('thread', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_thread_last_post_at'))
         batch_op.drop_index(batch_op.f('ix_thread_delegation_id'))
@@ -601,6 +802,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tag_key_en'))
 
     op.drop_table('tag')
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_report_source_id'))
+
+    op.drop_table('report')
     with op.batch_alter_table('password_reset', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_password_reset_user_id'))
 
@@ -626,6 +832,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_flag_created_at'))
 
     op.drop_table('flag')
+    op.drop_table('clip_collection')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_target_type'))
         batch_op.drop_index(batch_op.f('ix_audit_event_created_at'))
