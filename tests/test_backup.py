@@ -7,9 +7,9 @@ import tarfile
 import uuid
 
 import pytest
-from conftest import TEST_DATABASE_URL, _base_config
 from factories import make_category, make_post, make_thread, make_user
 from sqlalchemy import create_engine, select, text
+from testconfig import TEST_DATABASE_URL, base_config
 
 from forum import create_app
 from forum.backup import data_tables
@@ -58,7 +58,7 @@ def empty_app(tmp_path, database_template):
     if database_template["kind"] == "sqlite":
         path = target / "forum.db"
         path.write_bytes(database_template["path"].read_bytes())
-        config = _base_config(target, f"sqlite:///{path}")
+        config = base_config(target, f"sqlite:///{path}")
         schema = None
     else:
         schema = f"test_restore_{uuid.uuid4().hex[:8]}"
@@ -67,7 +67,7 @@ def empty_app(tmp_path, database_template):
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         engine.dispose()
         options = {"connect_args": {"options": f"-csearch_path={schema}"}}
-        config = _base_config(target, TEST_DATABASE_URL) | {"SQLALCHEMY_ENGINE_OPTIONS": options}
+        config = base_config(target, TEST_DATABASE_URL) | {"SQLALCHEMY_ENGINE_OPTIONS": options}
     second = create_app(config)
     with second.app_context():
         db.create_all()
