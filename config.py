@@ -96,6 +96,8 @@ class Config:
     SEARCH_WORKER_POLL = float(os.environ.get("SEARCH_WORKER_POLL", "0.5"))
 
     # practices and documents
+    PRACTICES_CATEGORY_SLUG = os.environ.get("PRACTICES_CATEGORY_SLUG", "practices")
+    PRACTICES_PER_PAGE = 20
 
     # moderation
 

@@ -22,6 +22,7 @@ BLUEPRINTS = (
     # search
     "forum.search",
     # practices
+    "forum.practices",
     # moderation
     "forum.moderation",
     # synthesis

@@ -6,7 +6,7 @@ who may see or do what. Predicates take the current user (possibly anonymous) an
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, or_
 
 from .models import ROLE_ORDER, Category, Post, Role, Thread, User, Visibility
 
@@ -264,6 +264,188 @@ def can_manage_glossary(user) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Practices, country profiles, comparison
 # ---------------------------------------------------------------------------------------------
+
+
+def _practice_models():
+    from .models.practices import PUBLIC_STATUSES, REVIEW_STATUSES, Practice, PracticeStatus
+
+    return Practice, PracticeStatus, PUBLIC_STATUSES, REVIEW_STATUSES
+
+
+def is_practice_reviewer(user) -> bool:
+    """Moderators, facilitators and admins review, publish and ask for updates."""
+    return is_staff(user)
+
+
+def in_practice_delegation(user, practice) -> bool:
+    """An active member (not an observer) of the practice's delegation."""
+    role = role_of(user)
+    return role not in (None, Role.OBSERVER) and user.delegation_id == practice.delegation_id
+
+
+def can_create_practice(user) -> bool:
+    """Liaisons of country delegations describe their practices; staff may do it for them."""
+    role = role_of(user)
+    if role == Role.LIAISON:
+        return bool(user.delegation and user.delegation.is_country)
+    return role in (Role.ADMIN, Role.MODERATOR, Role.FACILITATOR)
+
+
+def can_choose_practice_delegation(user) -> bool:
+    """Staff pick the country of a practice; liaisons always write for their own."""
+    return is_staff(user)
+
+
+def can_view_practice(user, practice) -> bool:
+    """Drafts: the delegation only; under review: also reviewers; published: category readers."""
+    _, status, public, review = _practice_models()
+    if practice.deleted_at is not None:
+        return is_moderator(user)
+    if in_practice_delegation(user, practice):
+        return True
+    if practice.status in public:
+        return can_read_category(user, practice.category)
+    if practice.status in review:
+        return is_practice_reviewer(user)
+    return False
+
+
+def visible_practices(user) -> ColumnElement[bool]:
+    """Filter for the practices a user may see (same rules as can_view_practice)."""
+    practice_cls, status, public, review = _practice_models()
+    readable = practice_cls.category_id.in_(
+        Category.__table__.select()
+        .with_only_columns(Category.id)
+        .where(visible_categories(user))
+        .scalar_subquery()
+    )
+    clauses = [and_(practice_cls.status.in_(public), readable)]
+    if is_practice_reviewer(user):
+        clauses.append(practice_cls.status.in_(review))
+    role = role_of(user)
+    if role not in (None, Role.OBSERVER):
+        clauses.append(practice_cls.delegation_id == user.delegation_id)
+    return and_(practice_cls.deleted_at.is_(None), or_(*clauses))
+
+
+def can_edit_practice(user, practice) -> bool:
+    """The practice's delegation revises it at any stage; moderators and admins may too."""
+    if practice.deleted_at is not None:
+        return False
+    if is_moderator(user):
+        return True
+    return in_practice_delegation(user, practice)
+
+
+def can_submit_practice(user, practice) -> bool:
+    """The delegation sends a draft, or a practice sent back for changes, for review."""
+    _, status, _, _ = _practice_models()
+    if practice.deleted_at is not None:
+        return False
+    if practice.status not in (status.DRAFT.value, status.CHANGES_REQUESTED.value):
+        return False
+    return in_practice_delegation(user, practice) or is_moderator(user)
+
+
+def can_submit(user, practice) -> bool:
+    """Short name for can_submit_practice."""
+    return can_submit_practice(user, practice)
+
+
+def can_approve(user, practice) -> bool:
+    """Moderators, facilitators and admins publish a submitted practice or send it back."""
+    _, status, _, _ = _practice_models()
+    return (
+        practice.deleted_at is None
+        and practice.status == status.SUBMITTED.value
+        and is_practice_reviewer(user)
+    )
+
+
+def can_request_changes(user, practice) -> bool:
+    """Same people and moment as approval."""
+    return can_approve(user, practice)
+
+
+def can_request_update(user, practice) -> bool:
+    """Reviewers ask the delegation to refresh a published practice."""
+    _, status, _, _ = _practice_models()
+    return (
+        practice.deleted_at is None
+        and practice.status == status.PUBLISHED.value
+        and is_practice_reviewer(user)
+    )
+
+
+def can_confirm_update(user, practice) -> bool:
+    """The delegation (or a moderator) says the requested update is done."""
+    _, status, _, _ = _practice_models()
+    return practice.status == status.UPDATE_REQUESTED.value and can_edit_practice(user, practice)
+
+
+def can_delete_practice(user, practice) -> bool:
+    """The delegation deletes its unpublished practices; moderators delete any."""
+    _, _, public, _ = _practice_models()
+    if practice.deleted_at is not None:
+        return False
+    if is_moderator(user):
+        return True
+    return in_practice_delegation(user, practice) and practice.status not in public
+
+
+def can_view_practice_history(user, practice) -> bool:
+    """Revisions and workflow steps: whoever can see the practice (published ones too)."""
+    return can_view_practice(user, practice) and is_member(user)
+
+
+def can_see_focal_points(user) -> bool:
+    """Focal point contact details are for logged-in members only."""
+    return is_member(user)
+
+
+def can_manage_practice_lists(user) -> bool:
+    """Indicators, populations and situations are managed by admins and facilitators."""
+    return role_of(user) in (Role.ADMIN, Role.FACILITATOR)
+
+
+def can_review_practices(user) -> bool:
+    """Who sees the review queue."""
+    return is_practice_reviewer(user)
+
+
+def can_upload_practice_document(user, practice) -> bool:
+    """Whoever may edit the practice may attach documents to it."""
+    return can_edit_practice(user, practice)
+
+
+def can_upload_post_document(user, post) -> bool:
+    """Authors attach documents to their own live posts (moderators to any)."""
+    return can_edit_post(user, post) and not post.is_deleted and not post.is_hidden
+
+
+def can_read_document(user, document) -> bool:
+    """Readers of the parent read its documents; a deleted or hidden parent hides them."""
+    if document.deleted_at is not None:
+        return False
+    if document.practice is not None:
+        return can_view_practice(user, document.practice)
+    if document.post is not None:
+        post = document.post
+        if (post.is_deleted or post.is_hidden) and not is_moderator(user):
+            return False
+        return can_read_thread(user, post.thread)
+    return False
+
+
+def can_delete_document(user, document) -> bool:
+    """The parent's editors (and the uploader while they may still edit it) remove a document."""
+    if document.deleted_at is not None:
+        return False
+    if document.practice is not None:
+        return can_edit_practice(user, document.practice)
+    if document.post is not None:
+        return can_edit_post(user, document.post)
+    return False
 
 
 # ---------------------------------------------------------------------------------------------

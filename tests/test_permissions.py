@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from forum import permissions as perm
 from forum.extensions import db
-from forum.models import Category, Invitation, Post, Thread, Visibility, utcnow
+from forum.models import Category, Invitation, Post, Practice, Thread, Visibility, utcnow
 
 ROLES = ("anonymous", "observer", "liaison", "facilitator", "moderator", "admin", "suspended")
 
@@ -66,6 +66,18 @@ class World:
         key = ("post", author.id, deleted)
         thread = self.thread("members", observers_may_reply=True)
         return self._once(key, lambda: make_post(thread, author, is_deleted=deleted))
+
+    def practice(self, status: str, visibility: str = "public") -> Practice:
+        """A practice of someone else's delegation (Guatemala) in a workflow status."""
+        def build():
+            practice = Practice(title=f"Practice {status}", description="What it does.",
+                                delegation_id=self.someone_else.delegation_id,
+                                author_id=self.someone_else.id, status=status,
+                                category_id=self.category(visibility).id)
+            db.session.add(practice)
+            db.session.commit()
+            return practice
+        return self._once(("practice", status, visibility), build)
 
     def invitation(self, role: str) -> Invitation:
         """A pending invitation for a role."""
@@ -175,6 +187,29 @@ MATRIX: dict[str, Rule] = {
         MODERATORS, lambda u, w: perm.can_curate_tags(u)),
     "feature a practice": Rule(STAFF, lambda u, w: perm.can_feature_practice(u)),
     "browse the audit log": Rule(MODERATORS, lambda u, w: perm.can_view_audit_log(u)),
+    # practices (of another delegation unless said otherwise)
+    "describe a practice": Rule(WRITERS, lambda u, w: perm.can_create_practice(u)),
+    "read another delegation's draft": Rule(NOBODY, lambda u, w: perm.can_view_practice(u, w.practice("draft"))),
+    "read a practice under review": Rule(STAFF, lambda u, w: perm.can_view_practice(u, w.practice("submitted"))),
+    "read a published practice": Rule(EVERYONE, lambda u, w: perm.can_view_practice(u, w.practice("published"))),
+    "read a published practice of a governments category": Rule(
+        WRITERS, lambda u, w: perm.can_view_practice(u, w.practice("published", "governments"))),
+    "edit another delegation's practice": Rule(
+        MODERATORS, lambda u, w: perm.can_edit_practice(u, w.practice("published"))),
+    "submit another delegation's draft": Rule(
+        MODERATORS, lambda u, w: perm.can_submit_practice(u, w.practice("draft"))),
+    "approve a practice": Rule(STAFF, lambda u, w: perm.can_approve(u, w.practice("submitted"))),
+    "request changes to a practice": Rule(
+        STAFF, lambda u, w: perm.can_request_changes(u, w.practice("submitted"))),
+    "ask for an update of a published practice": Rule(
+        STAFF, lambda u, w: perm.can_request_update(u, w.practice("published"))),
+    "delete a published practice": Rule(
+        MODERATORS, lambda u, w: perm.can_delete_practice(u, w.practice("published"))),
+    "attach a document to another delegation's practice": Rule(
+        MODERATORS, lambda u, w: perm.can_upload_practice_document(u, w.practice("published"))),
+    "see focal point contacts": Rule(MEMBERS, lambda u, w: perm.can_see_focal_points(u)),
+    "manage indicators, populations and situations": Rule(
+        {"facilitator", "admin"}, lambda u, w: perm.can_manage_practice_lists(u)),
 }
 
 
@@ -221,6 +256,11 @@ def test_visible_filters_agree_with_the_predicates(world, role):
         p for p in db.session.scalars(select(Post))
         if perm.can_read_thread(user, p.thread) and perm.can_read_post_text(user, p)
     }
+    for status in ("draft", "submitted", "changes_requested", "published", "update_requested"):
+        world.practice(status)
+    world.practice("published", "governments")
+    practices = set(db.session.scalars(select(Practice).where(perm.visible_practices(user))))
+    assert practices == {p for p in db.session.scalars(select(Practice)) if perm.can_view_practice(user, p)}
 
 
 # The same rules, seen through the pages: status code for each role on each administrative URL.

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..markup import render_markdown
 from ..models import Category, Thread
 from ..moderation.guard import PersonalDataGuard
+from ..practices.documents import UploadError, post_attachment
 from ..tags.services import TagInputError, split_tag_input
 from . import bp, services
 from .forms import DeletePostForm, EditPostForm, PostForm, PreviewForm, ThreadForm
@@ -168,10 +169,16 @@ def new_thread():
             personal_data = guard
         else:
             try:
-                thread = services.create_thread(
-                    current_user, category, form.title.data, form.body.data, form.language.data,
-                    split_tag_input(form.tags.data),
-                )
+                with post_attachment() as attachment:
+                    thread = services.create_thread(
+                        current_user, category, form.title.data, form.body.data, form.language.data,
+                        split_tag_input(form.tags.data),
+                    )
+                    if attachment:
+                        attachment.attach(current_user, post=thread.posts[0])
+            except UploadError as error:
+                return render_template("board/new_thread.html", form=form,
+                                       attachment_error=error.message), error.status
             except TagInputError as error:
                 form.tags.errors.append(str(error))
             except BoardInputError as error:
@@ -233,7 +240,13 @@ def reply(thread_id: int):
             personal_data = guard
         else:
             try:
-                post = services.reply(current_user, thread, form.body.data, form.language.data)
+                with post_attachment() as attachment:
+                    post = services.reply(current_user, thread, form.body.data, form.language.data)
+                    if attachment:
+                        attachment.attach(current_user, post=post)
+            except UploadError as error:
+                return render_template("board/reply.html", thread=thread, form=form,
+                                       attachment_error=error.message), error.status
             except BoardInputError as error:
                 getattr(form, error.field or "body").errors.append(str(error.message))
             else:

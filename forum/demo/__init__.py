@@ -11,6 +11,7 @@ SEEDERS = (
     "forum.demo.boards",
     "forum.demo.search",  # search
     # practices
+    "forum.demo.practices",
     # moderation
     "forum.demo.moderation",
     # synthesis

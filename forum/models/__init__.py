@@ -18,6 +18,17 @@ from .people import (
 from .tags import Tag, TagSynonym, tag_key
 
 # practices
+# isort: split
+from .practices import (  # noqa: F401  (re-exported models)
+    Document,
+    IndicatorCoverage,
+    MinimumIndicator,
+    Practice,
+    PracticeRevision,
+    PracticeTransition,
+    Situation,
+    TargetPopulation,
+)
 
 # moderation
 # isort: split

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:52:02.211505
+Create Date: 2026-11-28 05:15:47.355436
 
 """
 from alembic import op
@@ -47,6 +47,18 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_delegation')),
     sa.UniqueConstraint('code', name=op.f('uq_delegation_code'))
     )
+    op.create_table('minimum_indicator',
+    sa.Column('group', sa.String(length=32), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('label_en', sa.String(length=200), nullable=False),
+    sa.Column('label_es', sa.String(length=200), nullable=False),
+    sa.Column('label_fr', sa.String(length=200), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_minimum_indicator')),
+    sa.UniqueConstraint('code', name=op.f('uq_minimum_indicator_code'))
+    )
     op.create_table('search_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -64,6 +76,28 @@ def upgrade():
     sa.Column('cursor', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_consumer'))
+    )
+    op.create_table('situation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('label_en', sa.String(length=200), nullable=False),
+    sa.Column('label_es', sa.String(length=200), nullable=False),
+    sa.Column('label_fr', sa.String(length=200), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_situation')),
+    sa.UniqueConstraint('code', name=op.f('uq_situation_code'))
+    )
+    op.create_table('target_population',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('label_en', sa.String(length=200), nullable=False),
+    sa.Column('label_es', sa.String(length=200), nullable=False),
+    sa.Column('label_fr', sa.String(length=200), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_target_population')),
+    sa.UniqueConstraint('code', name=op.f('uq_target_population_code'))
     )
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -240,6 +274,61 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_post_delegation_id'), ['delegation_id'], unique=False)
         batch_op.create_index('ix_post_thread_number', ['thread_id', 'number'], unique=False)
 
+    op.create_table('practice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('delegation_id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('thread_id', sa.Integer(), nullable=True),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('status', sa.String(length=24), nullable=False),
+    sa.Column('institution', sa.String(length=300), nullable=False),
+    sa.Column('institution_type', sa.String(length=32), nullable=False),
+    sa.Column('partners', sa.Text(), nullable=False),
+    sa.Column('problem', sa.Text(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('operation', sa.Text(), nullable=False),
+    sa.Column('legal_basis', sa.Text(), nullable=False),
+    sa.Column('resources', sa.Text(), nullable=False),
+    sa.Column('system_name', sa.String(length=200), nullable=False),
+    sa.Column('system_scope', sa.Text(), nullable=False),
+    sa.Column('system_technology', sa.String(length=32), nullable=False),
+    sa.Column('system_languages', sa.String(length=200), nullable=False),
+    sa.Column('system_interoperability', sa.Text(), nullable=False),
+    sa.Column('system_safeguards', sa.Text(), nullable=False),
+    sa.Column('results', sa.Text(), nullable=False),
+    sa.Column('evidence_level', sa.String(length=32), nullable=False),
+    sa.Column('enabling_factors', sa.Text(), nullable=False),
+    sa.Column('constraints', sa.Text(), nullable=False),
+    sa.Column('replicability', sa.Text(), nullable=False),
+    sa.Column('lessons', sa.Text(), nullable=False),
+    sa.Column('implementation_status', sa.String(length=32), nullable=False),
+    sa.Column('start_year', sa.Integer(), nullable=True),
+    sa.Column('focal_name', sa.String(length=200), nullable=False),
+    sa.Column('focal_role', sa.String(length=200), nullable=False),
+    sa.Column('focal_email', sa.String(length=254), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('revision_count', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_practice_author_id_user')),
+    sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_practice_category_id_category')),
+    sa.ForeignKeyConstraint(['delegation_id'], ['delegation.id'], name=op.f('fk_practice_delegation_id_delegation')),
+    sa.ForeignKeyConstraint(['thread_id'], ['thread.id'], name=op.f('fk_practice_thread_id_thread')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice'))
+    )
+    with op.batch_alter_table('practice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_category_id'), ['category_id'], unique=False)
+        batch_op.create_index('ix_practice_delegation_status', ['delegation_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_published_at'), ['published_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_thread_id'), ['thread_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_updated_at'), ['updated_at'], unique=False)
+
     op.create_table('tag_synonym',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tag_id', sa.Integer(), nullable=False),
@@ -261,6 +350,104 @@ def upgrade():
     )
     with op.batch_alter_table('thread_tag', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_thread_tag_tag_id'), ['tag_id'], unique=False)
+
+    op.create_table('document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=True),
+    sa.Column('post_id', sa.Integer(), nullable=True),
+    sa.Column('uploader_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('storage_key', sa.String(length=80), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('mimetype', sa.String(length=120), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_document_post_id_post')),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_document_practice_id_practice')),
+    sa.ForeignKeyConstraint(['uploader_id'], ['user.id'], name=op.f('fk_document_uploader_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_document_storage_key'))
+    )
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_post_id'), ['post_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_practice_id'), ['practice_id'], unique=False)
+
+    op.create_table('indicator_coverage',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('indicator_id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.String(length=8), nullable=False),
+    sa.ForeignKeyConstraint(['indicator_id'], ['minimum_indicator.id'], name=op.f('fk_indicator_coverage_indicator_id_minimum_indicator'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_indicator_coverage_practice_id_practice'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator_coverage')),
+    sa.UniqueConstraint('practice_id', 'indicator_id', name=op.f('uq_indicator_coverage_practice_id'))
+    )
+    with op.batch_alter_table('indicator_coverage', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_indicator_coverage_indicator_id'), ['indicator_id'], unique=False)
+
+    op.create_table('practice_population',
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('population_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['population_id'], ['target_population.id'], name=op.f('fk_practice_population_population_id_target_population'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_practice_population_practice_id_practice'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('practice_id', 'population_id', name=op.f('pk_practice_population'))
+    )
+    with op.batch_alter_table('practice_population', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_population_population_id'), ['population_id'], unique=False)
+
+    op.create_table('practice_revision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('editor_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('status', sa.String(length=24), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('snapshot', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['editor_id'], ['user.id'], name=op.f('fk_practice_revision_editor_id_user')),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_practice_revision_practice_id_practice'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_revision')),
+    sa.UniqueConstraint('practice_id', 'number', name=op.f('uq_practice_revision_practice_id'))
+    )
+    with op.batch_alter_table('practice_revision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_revision_practice_id'), ['practice_id'], unique=False)
+
+    op.create_table('practice_situation',
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('situation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_practice_situation_practice_id_practice'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['situation_id'], ['situation.id'], name=op.f('fk_practice_situation_situation_id_situation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('practice_id', 'situation_id', name=op.f('pk_practice_situation'))
+    )
+    with op.batch_alter_table('practice_situation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_situation_situation_id'), ['situation_id'], unique=False)
+
+    op.create_table('practice_tag',
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('tag_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_practice_tag_practice_id_practice'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tag_id'], ['tag.id'], name=op.f('fk_practice_tag_tag_id_tag'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('practice_id', 'tag_id', name=op.f('pk_practice_tag'))
+    )
+    with op.batch_alter_table('practice_tag', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_tag_tag_id'), ['tag_id'], unique=False)
+
+    op.create_table('practice_transition',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('from_status', sa.String(length=24), nullable=True),
+    sa.Column('to_status', sa.String(length=24), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_practice_transition_actor_id_user')),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_practice_transition_practice_id_practice'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_transition'))
+    )
+    with op.batch_alter_table('practice_transition', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_transition_practice_id'), ['practice_id'], unique=False)
 
     op.create_table('revision',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -285,6 +472,35 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_revision_post_id'))
 
     op.drop_table('revision')
+    with op.batch_alter_table('practice_transition', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_transition_practice_id'))
+
+    op.drop_table('practice_transition')
+    with op.batch_alter_table('practice_tag', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_tag_tag_id'))
+
+    op.drop_table('practice_tag')
+    with op.batch_alter_table('practice_situation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_situation_situation_id'))
+
+    op.drop_table('practice_situation')
+    with op.batch_alter_table('practice_revision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_revision_practice_id'))
+
+    op.drop_table('practice_revision')
+    with op.batch_alter_table('practice_population', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_population_population_id'))
+
+    op.drop_table('practice_population')
+    with op.batch_alter_table('indicator_coverage', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_indicator_coverage_indicator_id'))
+
+    op.drop_table('indicator_coverage')
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_practice_id'))
+        batch_op.drop_index(batch_op.f('ix_document_post_id'))
+
+    op.drop_table('document')
     with op.batch_alter_table('thread_tag', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_thread_tag_tag_id'))
 
@@ -294,6 +510,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tag_synonym_key'))
 
     op.drop_table('tag_synonym')
+    with op.batch_alter_table('practice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_practice_thread_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_status'))
+        batch_op.drop_index(batch_op.f('ix_practice_published_at'))
+        batch_op.drop_index('ix_practice_delegation_status')
+        batch_op.drop_index(batch_op.f('ix_practice_category_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_author_id'))
+
+    op.drop_table('practice')
     with op.batch_alter_table('post', schema=None) as batch_op:
         batch_op.drop_index('ix_post_thread_number')
         batch_op.drop_index(batch_op.f('ix_post_delegation_id'))
@@ -340,11 +566,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_delegation_id'))
 
     op.drop_table('user')
+    op.drop_table('target_population')
+    op.drop_table('situation')
     op.drop_table('search_consumer')
     with op.batch_alter_table('search_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_search_change_created_at'))
 
     op.drop_table('search_change')
+    op.drop_table('minimum_indicator')
     op.drop_table('delegation')
     op.drop_table('category')
     # ### end Alembic commands ###
