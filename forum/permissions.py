@@ -462,6 +462,13 @@ def can_flag_post(user, post: Post) -> bool:
     return can_read_thread(user, post.thread) and can_read_post_text(user, post)
 
 
+def can_flag_practice(user, practice) -> bool:
+    """Members flag practices they can see, except their own and unpublished ones."""
+    if not is_member(user) or practice.author_id == user.id or not practice.is_public:
+        return False
+    return can_view_practice(user, practice)
+
+
 def can_see_own_flags(user) -> bool:
     """Any member has a page with the flags they raised and the messages they received."""
     return is_member(user)

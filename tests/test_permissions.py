@@ -244,6 +244,9 @@ MATRIX: dict[str, Rule] = {
     "curate tags (rename, labels, synonyms, merge, groups)": Rule(
         MODERATORS, lambda u, w: perm.can_curate_tags(u)),
     "feature a practice": Rule(STAFF, lambda u, w: perm.can_feature_practice(u)),
+    "flag another delegation's published practice": Rule(
+        MEMBERS, lambda u, w: perm.can_flag_practice(u, w.practice("published"))),
+    "flag a draft": Rule(NOBODY, lambda u, w: perm.can_flag_practice(u, w.practice("draft"))),
     "browse the audit log": Rule(MODERATORS, lambda u, w: perm.can_view_audit_log(u)),
     # synthesis: summaries, clips, reports, follow-up actions
     "summarize a members thread": Rule(

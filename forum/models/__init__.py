@@ -33,6 +33,7 @@ from .practices import (  # noqa: F401  (re-exported models)
 # moderation
 # isort: split
 from .curation import (
+    FeaturedPractice,
     Flag,
     FlagReason,
     FlagResolution,
@@ -87,6 +88,7 @@ __all__ = [
     "thread_tag",
     "utcnow",
     # moderation
+    "FeaturedPractice",
     "Flag",
     "FlagReason",
     "FlagResolution",

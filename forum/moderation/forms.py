@@ -79,6 +79,8 @@ ACTION_LABELS = {
     "tag.synonym_add": _l("tag synonym added"),
     "tag.synonym_remove": _l("tag synonym removed"),
     "tag.merge": _l("tags merged"),
+    "practice.feature": _l("practice featured on the home page"),
+    "practice.unfeature": _l("practice no longer featured"),
 }
 
 # Shown in the audit log next to the actions of the other features.

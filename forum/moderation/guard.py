@@ -45,3 +45,18 @@ class PersonalDataGuard:
             from .services import flag_personal_data
 
             flag_personal_data(target_type, target_id, self.findings)
+
+
+# The narrative fields of the practice form; the focal point's name and address are meant to be
+# contact details and are not checked.
+PRACTICE_TEXT_FIELDS = (
+    "title", "partners", "problem", "description", "operation", "legal_basis", "resources",
+    "system_name", "system_scope", "system_interoperability", "system_safeguards", "results",
+    "enabling_factors", "constraints", "replicability", "lessons",
+)
+
+
+def practice_texts(form) -> list[str]:
+    """The texts of a practice form that the guard reads."""
+    return [getattr(form, name).data or "" for name in PRACTICE_TEXT_FIELDS
+            if hasattr(form, name) and isinstance(getattr(form, name).data, str)]

@@ -76,6 +76,22 @@ def unread_moderator_messages() -> int:
     ) or 0
 
 
+@bp.app_template_global()
+def featured_practices(user) -> list:
+    """The featured practices for the home page."""
+    from .featuring import featured_practices as load
+
+    return load(user)
+
+
+@bp.app_template_global()
+def is_featured_practice(practice) -> bool:
+    """Whether a practice is featured on the home page."""
+    from .featuring import featured_entry
+
+    return featured_entry(practice) is not None
+
+
 def thread_url(thread: Thread) -> str:
     """The thread's page when the board is installed, otherwise the review queue."""
     if "board.view_thread" in current_app.view_functions:
@@ -187,7 +203,14 @@ def _targets_for(rows) -> dict:
         posts = {p.id: p for p in db.session.scalars(
             select(Post).where(Post.id.in_(post_ids))
             .options(selectinload(Post.thread).selectinload(Thread.category)))}
-    return {("post", k): v for k, v in posts.items()}
+    targets = {("post", k): v for k, v in posts.items()}
+    practice_ids = {r.target_id for r in rows if r.target_type == FlagTarget.PRACTICE.value}
+    if practice_ids:
+        from ..models import Practice
+
+        for practice in db.session.scalars(select(Practice).where(Practice.id.in_(practice_ids))):
+            targets[("practice", practice.id)] = practice
+    return targets
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,6 +265,8 @@ def resolve(target_type: str, target_id: int):
     if target is None:
         abort(404)
     if isinstance(target, Post) and not permissions.can_moderate_post(current_user, target):
+        abort(403)
+    if not isinstance(target, Post) and not permissions.can_view_practice(current_user, target):
         abort(403)
     flags = services.open_flags_on(target_type, target_id)
     form = ResolveForm()

@@ -111,6 +111,10 @@ def flag_target(target_type: str, target_id: int):
     """The flagged object, or None when it does not exist."""
     if target_type == FlagTarget.POST.value:
         return db.session.get(Post, target_id)
+    if target_type == FlagTarget.PRACTICE.value:
+        from ..models import Practice
+
+        return db.session.get(Practice, target_id)
     return None
 
 
@@ -123,7 +127,7 @@ def target_label(target) -> str:
     """A short human label for an item (for the audit log and emails)."""
     if isinstance(target, Post):
         return f"{target.thread.title} #{target.number}"
-    if isinstance(target, Thread):
+    if isinstance(target, Thread) or hasattr(target, "delegation_id") and hasattr(target, "status"):
         return target.title
     if isinstance(target, Tag):
         return target.slug
@@ -293,9 +297,19 @@ def review_queue(page: int, per_page: int = 20, category_id: int | None = None,
         ):
             if (flag.target_type, flag.target_id) in wanted:
                 flags_by_item.setdefault((flag.target_type, flag.target_id), []).append(flag)
+    practice_ids = [i.target_id for i in items if i.target_type == FlagTarget.PRACTICE.value]
+    practices = {}
+    if practice_ids:
+        from ..models import Practice
+
+        practices = {p.id: p for p in db.session.scalars(
+            select(Practice).where(Practice.id.in_(practice_ids))
+            .options(selectinload(Practice.delegation), selectinload(Practice.author)))}
     for item in items:
         if item.target_type == FlagTarget.POST.value:
             item.target = posts.get(item.target_id)
+        else:
+            item.target = practices.get(item.target_id)
         item.flags = flags_by_item.get((item.target_type, item.target_id), [])
     pagination.items = items
     return pagination
@@ -339,6 +353,11 @@ def resolve_item(moderator: User, target_type: str, target_id: int, action: str,
     before = before | {"open_flags": len(flags)}
     sent = None
     note = None
+    if action == FlagResolution.HIDDEN.value and not isinstance(target, Post):
+        raise ModerationError(_("Practices cannot be hidden from here: edit the practice, or "
+                                "delete it from its page."))
+    if action == FlagResolution.LOCKED.value and getattr(target, "thread", None) is None:
+        raise ModerationError(_("This practice has no discussion thread to lock."))
     if action == FlagResolution.HIDDEN.value:
         if not reason:
             raise ModerationError(_("Give the reason shown in place of the hidden content."))

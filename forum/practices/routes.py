@@ -28,6 +28,7 @@ from ..models.practices import (
     Situation,
     TargetPopulation,
 )
+from ..moderation.guard import PersonalDataGuard, practice_texts
 from ..tags.services import TagInputError
 from . import bp, services
 from .forms import ActionForm, DocumentForm, PracticeForm, ReasonForm, practice_form_class
@@ -268,8 +269,9 @@ def _valid_delegation(form) -> bool:
     return True
 
 
-def _render_form(form, practice, status=200):
-    return render_template("practices/form.html", form=form, practice=practice), status
+def _render_form(form, practice, status=200, personal_data=None):
+    return render_template("practices/form.html", form=form, practice=practice,
+                           personal_data=personal_data), status
 
 
 @bp.route("/practices/new", methods=["GET", "POST"])
@@ -285,12 +287,16 @@ def new_practice():
         ok = _valid_delegation(form) and ok
         if not ok:
             return _render_form(form, None, 422)
+        guard = PersonalDataGuard(*practice_texts(form))
+        if guard.needs_confirmation:
+            return _render_form(form, None, personal_data=guard)
         try:
             practice = services.create_practice(current_user, form, indicators)
         except TagInputError as error:
             db.session.rollback()
             form.tags.errors.append(str(error))
             return _render_form(form, None, 422)
+        guard.flag_if_confirmed("practice", practice.id)
         flash(_("Draft saved. Only your delegation can see it until you submit it for review."),
               "success")
         return redirect(url_for("practices.view_practice", practice_id=practice.id))
@@ -311,6 +317,9 @@ def edit_practice(practice_id: int):
         ok = _valid_delegation(form) and ok
         if not ok:
             return _render_form(form, practice, 422)
+        guard = PersonalDataGuard(*practice_texts(form))
+        if guard.needs_confirmation:
+            return _render_form(form, practice, personal_data=guard)
         try:
             services.update_practice(current_user, practice, form, indicators)
         except TagInputError as error:
@@ -324,6 +333,7 @@ def edit_practice(practice_id: int):
                 "Your text is still below: compare it with the history, then save again."))
             form.base_revision.data = str(practice.revision_count)
             return _render_form(form, practice, 409)
+        guard.flag_if_confirmed("practice", practice.id)
         flash(_("Your changes were saved as revision %(num)d.", num=practice.revision_count),
               "success")
         return redirect(url_for("practices.view_practice", practice_id=practice.id))
