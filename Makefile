@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 # templates/_macros hold messages too.
 BABEL_IGNORE_DIRS := .* node_modules build dist instance
 
-.PHONY: install run test lint translations extract-messages update-translations serve clean bench-search \
+.PHONY: install run test lint translations extract-messages update-translations serve clean bench bench-search \
 	validate-html security security-tools
 
 $(BIN)/python:
@@ -53,6 +53,10 @@ export NO_CHROMIUM
 test: translations
 	@test -x $(CHROMIUM) || echo "$$NO_CHROMIUM" >&2
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Page-speed benchmark (not a test): BENCH_ARGS="--size large --database postgresql+psycopg://..."
+bench: translations
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from pathlib import Path
@@ -10,28 +9,10 @@ from pathlib import Path
 import pytest
 from flask import g, request_started
 from sqlalchemy import create_engine, text
+from testconfig import TEST_DATABASE_URL, base_config
 
 from forum import create_app
 from forum.extensions import db
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-
-
-def _base_config(tmp_path: Path, database_url: str) -> dict:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "INSTANCE_DIR": str(tmp_path / "instance"),
-        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "MAIL_SERVER": "",
-        "SERVER_NAME": "exchange.test",
-    }
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +27,7 @@ def database_template(tmp_path_factory):
         engine.dispose()
         url = TEST_DATABASE_URL
         options = {"connect_args": {"options": f"-csearch_path={schema}"}, "pool_pre_ping": True}
-        app = create_app(_base_config(root, url) | {"SQLALCHEMY_ENGINE_OPTIONS": options})
+        app = create_app(base_config(root, url) | {"SQLALCHEMY_ENGINE_OPTIONS": options})
         with app.app_context():
             db.create_all()
             db.engine.dispose()
@@ -57,7 +38,7 @@ def database_template(tmp_path_factory):
         engine.dispose()
     else:
         path = root / "template.db"
-        app = create_app(_base_config(root, f"sqlite:///{path}"))
+        app = create_app(base_config(root, f"sqlite:///{path}"))
         with app.app_context():
             db.create_all()
             db.session.remove()
@@ -77,8 +58,8 @@ def app_config(tmp_path, database_template) -> dict:
     if database_template["kind"] == "sqlite":
         path = tmp_path / "forum.db"
         shutil.copy(database_template["path"], path)
-        return _base_config(tmp_path, f"sqlite:///{path}")
-    return _base_config(tmp_path, database_template["url"]) | {
+        return base_config(tmp_path, f"sqlite:///{path}")
+    return base_config(tmp_path, database_template["url"]) | {
         "SQLALCHEMY_ENGINE_OPTIONS": database_template["options"]
     }
 

@@ -12,6 +12,8 @@ from .. import permissions
 from ..extensions import db
 from ..markup import render_markdown
 from ..models import Category, Thread
+from ..moderation.guard import PersonalDataGuard
+from ..practices.documents import UploadError, post_attachment
 from ..tags.services import TagInputError, split_tag_input
 from . import bp, services
 from .forms import DeletePostForm, EditPostForm, PostForm, PreviewForm, ThreadForm
@@ -103,7 +105,7 @@ def view_thread(thread_id: int):
     page = page_number()
     thread = load_thread(thread_id)
     _require_read_thread(thread)
-    if thread.merged_into_id and not permissions.is_moderator(current_user):
+    if thread.merged_into_id:
         return redirect(url_for("board.view_thread", thread_id=thread.merged_into_id))
     posts = posts_page(thread, page)
     check_page_range(posts, page)
@@ -153,7 +155,7 @@ def new_thread():
             form.category.data = wanted
         return render_template("board/new_thread.html", form=form), status
 
-    preview = None
+    preview = personal_data = None
     if form.validate_on_submit():
         category = by_slug.get(form.category.data)
         if category is None:
@@ -163,24 +165,34 @@ def new_thread():
         elif not request.form.get("similar_seen") and (similar := _similar_threads(form.title.data)):
             # Without JavaScript: show the look-alikes once; submitting again posts anyway.
             return render_template("board/new_thread.html", form=form, similar=similar), 200
+        elif (guard := PersonalDataGuard(form.title.data, form.body.data)).needs_confirmation:
+            personal_data = guard
         else:
             try:
-                thread = services.create_thread(
-                    current_user, category, form.title.data, form.body.data, form.language.data,
-                    split_tag_input(form.tags.data),
-                )
+                with post_attachment() as attachment:
+                    thread = services.create_thread(
+                        current_user, category, form.title.data, form.body.data, form.language.data,
+                        split_tag_input(form.tags.data),
+                    )
+                    if attachment:
+                        attachment.attach(current_user, post=thread.posts[0])
+            except UploadError as error:
+                return render_template("board/new_thread.html", form=form,
+                                       attachment_error=error.message), error.status
             except TagInputError as error:
                 form.tags.errors.append(str(error))
             except BoardInputError as error:
                 getattr(form, error.field or "body").errors.append(str(error.message))
             else:
+                guard.flag_if_confirmed("post", thread.posts[0].id)
                 flash(_("Your thread has been published."), "success")
                 return redirect(url_for("board.view_thread", thread_id=thread.id))
     elif form.wants_preview and form.body.data:
         preview = render_markdown(form.body.data)
     if form.errors or any(f.errors for f in form):
         status = 422
-    return render_template("board/new_thread.html", form=form, preview=preview), status
+    return render_template("board/new_thread.html", form=form, preview=preview,
+                           personal_data=personal_data), status
 
 
 def _similar_threads(title: str) -> list:
@@ -220,20 +232,30 @@ def reply(thread_id: int):
             form.body.data = quote_text(post)
         return render_template("board/reply.html", thread=thread, form=form)
 
-    preview = None
+    preview = personal_data = None
     if form.validate_on_submit():
         if form.wants_preview:
             preview = render_markdown(form.body.data)
+        elif (guard := PersonalDataGuard(form.body.data)).needs_confirmation:
+            personal_data = guard
         else:
             try:
-                post = services.reply(current_user, thread, form.body.data, form.language.data)
+                with post_attachment() as attachment:
+                    post = services.reply(current_user, thread, form.body.data, form.language.data)
+                    if attachment:
+                        attachment.attach(current_user, post=post)
+            except UploadError as error:
+                return render_template("board/reply.html", thread=thread, form=form,
+                                       attachment_error=error.message), error.status
             except BoardInputError as error:
                 getattr(form, error.field or "body").errors.append(str(error.message))
             else:
+                guard.flag_if_confirmed("post", post.id)
                 flash(_("Your reply has been published."), "success")
                 return redirect(url_for("board.post_link", post_id=post.id))
     status = 422 if any(f.errors for f in form) else 200
-    return render_template("board/reply.html", thread=thread, form=form, preview=preview), status
+    return render_template("board/reply.html", thread=thread, form=form, preview=preview,
+                           personal_data=personal_data), status
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -265,12 +287,15 @@ def edit_post(post_id: int):
         return render_template("board/edit_post.html", post=post, thread=thread, form=form,
                                is_first=is_first)
 
-    preview = None
+    preview = personal_data = None
     if form.validate_on_submit():
         if is_first and not form.title.data:
             form.title.errors.append(_("Please give the thread a title."))
         elif form.wants_preview:
             preview = render_markdown(form.body.data)
+        elif (guard := PersonalDataGuard(form.title.data if is_first else None,
+                                         form.body.data)).needs_confirmation:
+            personal_data = guard
         else:
             try:
                 services.edit_post(
@@ -283,11 +308,13 @@ def edit_post(post_id: int):
             except BoardInputError as error:
                 getattr(form, error.field or "body").errors.append(str(error.message))
             else:
+                guard.flag_if_confirmed("post", post.id)
                 flash(_("Your changes have been saved."), "success")
                 return redirect(url_for("board.post_link", post_id=post.id))
     status = 422 if any(f.errors for f in form) else 200
     return render_template("board/edit_post.html", post=post, thread=thread, form=form,
-                           is_first=is_first, preview=preview), status
+                           is_first=is_first, preview=preview,
+                           personal_data=personal_data), status
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])

@@ -11,8 +11,11 @@ SEEDERS = (
     "forum.demo.boards",
     "forum.demo.search",  # search
     # practices
+    "forum.demo.practices",
     # moderation
+    "forum.demo.moderation",
     # synthesis
+    "forum.demo.synthesis",
 )
 
 DEMO_PASSWORD = "demo-password-2026"

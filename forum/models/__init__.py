@@ -18,10 +18,47 @@ from .people import (
 from .tags import Tag, TagSynonym, tag_key
 
 # practices
+# isort: split
+from .practices import (  # noqa: F401  (re-exported models)
+    Document,
+    IndicatorCoverage,
+    MinimumIndicator,
+    Practice,
+    PracticeRevision,
+    PracticeTransition,
+    Situation,
+    TargetPopulation,
+)
 
 # moderation
+# isort: split
+from .curation import (
+    Flag,
+    FlagReason,
+    FlagResolution,
+    FlagStatus,
+    FlagTarget,
+    ModeratorMessage,
+    TagRedirect,
+)
 
 # synthesis
+# isort: split
+from .synthesis import (  # noqa: F401
+    OPEN_STATUSES,
+    ActionItem,
+    ActionSource,
+    ActionStatus,
+    ActionUpdate,
+    Clip,
+    ClipCollection,
+    Report,
+    ReportState,
+    ReportVersion,
+    Summary,
+    SummaryVersion,
+    action_owner,
+)
 
 __all__ = [
     "AuditEvent",
@@ -49,4 +86,12 @@ __all__ = [
     "tag_key",
     "thread_tag",
     "utcnow",
+    # moderation
+    "Flag",
+    "FlagReason",
+    "FlagResolution",
+    "FlagStatus",
+    "FlagTarget",
+    "ModeratorMessage",
+    "TagRedirect",
 ]

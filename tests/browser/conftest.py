@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from babel.support import Translations
 from liveserver import DEMO_ACCOUNTS, DEMO_PASSWORD, start_server, stop_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -50,20 +49,6 @@ def pytest_terminal_summary(terminalreporter):
             f"axe-core: {len(AUDITED)} page views checked ({len(paths)} distinct pages, "
             f"languages {', '.join(languages)}), 0 WCAG 2.1 A/AA violations allowed"
         )
-
-
-def translate(lang: str, message: str, **values) -> str:
-    """A message as the application shows it in a language (from the compiled catalogs)."""
-    if lang == "en":
-        text = message
-    else:
-        mo = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.mo"
-        if not mo.exists():
-            pytest.fail(f"{mo} is missing: run `make translations` first", pytrace=False)
-        # Completeness of the catalogs is checked elsewhere; here the page must show what
-        # the catalog says.
-        text = Translations.load(str(TRANSLATIONS_DIR), [lang]).gettext(message)
-    return text % values if values else text
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import pytest
+from babel.support import Translations
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "demo-password-2026"
@@ -244,3 +247,20 @@ class HttpSession:
         status, _, _ = self.request("/language", {"csrf_token": token, "lang": lang, "next": "/"})
         if status != 302:
             raise AssertionError(f"switching to {lang} failed with {status}")
+
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "translations"
+
+
+def translate(lang: str, message: str, **values) -> str:
+    """A message as the application shows it in a language (from the compiled catalogs)."""
+    if lang == "en":
+        text = message
+    else:
+        mo = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.mo"
+        if not mo.exists():
+            pytest.fail(f"{mo} is missing: run `make translations` first", pytrace=False)
+        # Completeness of the catalogs is checked elsewhere; here the page must show what
+        # the catalog says.
+        text = Translations.load(str(TRANSLATIONS_DIR), [lang]).gettext(message)
+    return text % values if values else text

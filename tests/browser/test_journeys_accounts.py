@@ -4,8 +4,7 @@ a wrong password, switching the language, an invitation accepted from the emaile
 from __future__ import annotations
 
 import pytest
-from conftest import translate
-from liveserver import DEMO_PASSWORD, link_in
+from liveserver import DEMO_PASSWORD, link_in, translate
 
 DEMO_USERS = [
     ("admin@demo.example", "Alex Admin", "en"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import translate
+from liveserver import translate
 
 
 def test_thread_from_start_to_delete(make_gate, sample):

@@ -1,0 +1,203 @@
+"""Attachments: content-type sniffing, safe names, and storage outside static/.
+
+A file is streamed to a temporary name in UPLOAD_DIR, checked, then renamed into place; the
+database row is committed last, and the file is removed again if anything fails on the way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+import uuid
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models.practices import Document
+
+KINDS = {
+    "pdf": ("application/pdf", "pdf"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "odt": ("application/vnd.oasis.opendocument.text", "odt"),
+    "png": ("image/png", "png"),
+    "jpeg": ("image/jpeg", "jpg"),
+}
+CHUNK = 64 * 1024
+
+
+class UploadError(Exception):
+    """A rejected upload, with a translated message for the user and an HTTP status."""
+
+    def __init__(self, message, status: int = 422):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+def sniff(path: Path) -> str | None:
+    """The document kind from the file's content (magic bytes), or None when not accepted."""
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(path)
+    return None
+
+
+def _sniff_zip(path: Path) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:100].strip()
+                if mimetype == b"application/vnd.oasis.opendocument.text":
+                    return "odt"
+                return None
+            if "[Content_Types].xml" in names:
+                types = archive.read("[Content_Types].xml")[:200_000]
+                if b"wordprocessingml.document.main+xml" in types and "word/document.xml" in names:
+                    return "docx"
+                if b"spreadsheetml.sheet.main+xml" in types and "xl/workbook.xml" in names:
+                    return "xlsx"
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
+        return None
+    return None
+
+
+def safe_filename(name: str, kind: str) -> str:
+    """A display name without paths or control characters, ending in the detected extension."""
+    name = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in ("C",))
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = re.sub(r"[^\w\s().,-]+", "_", stem).strip(" ._-")
+    stem = re.sub(r"\s+", " ", stem)[:120] or "document"
+    return f"{stem}.{KINDS[kind][1]}"
+
+
+def upload_root() -> Path:
+    """The folder where documents live (outside static/)."""
+    root = Path(current_app.config["UPLOAD_DIR"])
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def stored_path(document: Document) -> Path:
+    """Where a document's bytes are on disk."""
+    return upload_root() / document.storage_key[:2] / document.storage_key
+
+
+class StagedUpload:
+    """A checked file waiting under a temporary name until its parent is known."""
+
+    def __init__(self, temp: Path, key: str, kind: str, size: int, sha256: str, name: str):
+        self.temp, self.key, self.kind, self.size, self.sha256 = temp, key, kind, size, sha256
+        self.filename = safe_filename(name, kind)
+        self.final = temp.parent / key[:2] / key
+
+    def attach(self, uploader, *, practice=None, post=None) -> Document:
+        """Move the file into place and commit its Document row (the file goes if that fails)."""
+        try:
+            self.final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.temp, self.final)
+            document = Document(
+                practice_id=getattr(practice, "id", None), post_id=getattr(post, "id", None),
+                uploader_id=uploader.id, filename=self.filename, storage_key=self.key,
+                kind=self.kind, mimetype=KINDS[self.kind][0], size=self.size,
+                sha256=self.sha256,
+            )
+            db.session.add(document)
+            db.session.commit()
+            return document
+        except BaseException:
+            db.session.rollback()
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        """Remove whatever is on disk for this upload."""
+        for path in (self.temp, self.final):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+
+
+def stage_upload(storage) -> StagedUpload:
+    """Stream an uploaded file to a temporary name and check its size and content."""
+    if storage is None or not getattr(storage, "filename", ""):
+        raise UploadError(_l("Choose a file to upload."), 400)
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    key = uuid.uuid4().hex
+    temp = upload_root() / f".incoming-{key}"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with temp.open("wb") as out:
+            while True:
+                chunk = storage.stream.read(CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limit:
+                    raise UploadError(
+                        _l("The file is larger than the limit of %(size)s MB.",
+                           size=f"{limit / (1024 * 1024):g}"), 413)
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise UploadError(_l("The file is empty."), 400)
+        kind = sniff(temp)
+        if kind is None:
+            raise UploadError(
+                _l("This type of file is not accepted. Upload a PDF, DOCX, XLSX, ODT, PNG or JPEG file."),
+                415)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return StagedUpload(temp, key, kind, size, digest.hexdigest(), storage.filename)
+
+
+def save_upload(storage, uploader, *, practice=None, post=None) -> Document:
+    """Check and store an uploaded file and commit its Document row; raise UploadError."""
+    return stage_upload(storage).attach(uploader, practice=practice, post=post)
+
+
+@contextmanager
+def post_attachment(field: str = "attachment"):
+    """Stage the optional file of a new post before the post is written.
+
+    Yields None when no file was chosen. Raises UploadError (before anything is stored) when
+    the file is refused; a staged file that was not attached is removed on the way out.
+    """
+    storage = request.files.get(field)
+    if storage is None or not storage.filename:
+        yield None
+        return
+    staged = stage_upload(storage)
+    try:
+        yield staged
+    finally:
+        staged.temp.unlink(missing_ok=True)
+
+
+def remove_document(user, document: Document) -> None:
+    """Hide a document (the file stays until the row is purged, so history can be audited)."""
+    from ..models import record_audit, utcnow
+    from ..permissions import is_moderator
+
+    document.deleted_at = utcnow()
+    if is_moderator(user) and document.uploader_id != user.id:
+        record_audit(user, "document.delete", "document", document.id, label=document.filename)
+    db.session.commit()
