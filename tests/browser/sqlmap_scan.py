@@ -111,7 +111,8 @@ def main() -> int:
         http.login(DEMO_ACCOUNTS["liaison"])
         cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
         for path, params in SQLMAP_TARGETS:
-            url = f"{server.url}{path.format(**values)}?{urlencode(params)}"
+            filled = {name: value.format(**values) for name, value in params.items()}
+            url = f"{server.url}{path.format(**values)}?{urlencode(filled)}"
             for param in params:
                 scanned += 1
                 begun = time.monotonic()

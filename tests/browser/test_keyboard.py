@@ -102,6 +102,10 @@ def test_keyboard_only_journey(gate, sample):
         assert page.locator(".server-preview strong").inner_text() == "without a mouse"
         keys.tab_to("main form [name=submit]")
         keys.enter()
+        if page.locator(".similar-step").count():
+            # Look-alike threads are shown once before publishing; sending again publishes.
+            keys.tab_to("main form [name=submit]")
+            keys.enter()
         assert page.locator("h1").inner_text() == "Keyboard-only thread about consular registries"
         assert "niñez migrante" not in page.locator(".thread-head").text_content()  # shown in English
         assert "migrant children" in page.locator(".thread-head .tag-list").text_content().casefold()
