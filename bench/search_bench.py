@@ -373,13 +373,27 @@ def memory_probe(workdir: str, mmap: bool) -> None:
     print(json.dumps({"before": before, "after": after}))
 
 
-def measure_memory(workdir: Path, mmap: bool) -> dict:
+def measure_memory(workdir: Path, mmap: bool) -> dict | None:
     result = subprocess.run([sys.executable, __file__, "--probe", str(workdir)] + (["--mmap"] if mmap else []),
-                            capture_output=True, text=True, check=True, cwd=str(ROOT))
+                            capture_output=True, text=True, cwd=str(ROOT))
+    if result.returncode != 0:
+        print(f"memory probe failed:\n{result.stderr[-2000:]}", file=sys.stderr)
+        return None
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def report_memory(memory: dict) -> None:
+    """Print the memory probes."""
+    for label, values in memory.items():
+        if values is None:
+            print(f"private memory of a serving process ({label}): probe failed (see stderr)")
+            continue
+        print(f"private memory of a serving process ({label}): {values['before']:.0f} MiB before the "
+              f"index, {values['after']:.0f} MiB after 60 searches (+{values['after'] - values['before']:.0f} MiB)")
+    sys.stdout.flush()
 
 
 def report(n: int, built: dict, w: dict, f: dict, memory: dict) -> None:
@@ -402,6 +416,9 @@ def report(n: int, built: dict, w: dict, f: dict, memory: dict) -> None:
             line += f" {'-':>10} {'-':>9} {'-':>10}"
         print(line)
     for label, values in memory.items():
+        if values is None:
+            print(f"private memory of a serving process ({label}): probe failed (see stderr)")
+            continue
         print(f"private memory of a serving process ({label}): {values['before']:.0f} MiB before the "
               f"index, {values['after']:.0f} MiB after 60 searches (+{values['after'] - values['before']:.0f} MiB)")
     sys.stdout.flush()
@@ -429,9 +446,10 @@ def main() -> None:
             built = build_database(app, posts)
             w = bench_whoosh(app, posts, queries, count)
             f = bench_fts(workdir, posts, queries, count)
+            report(n, built, w, f, {})
             memory = {"no mmap (default)": measure_memory(workdir, False),
                       "mmap": measure_memory(workdir, True)}
-            report(n, built, w, f, memory)
+            report_memory(memory)
         finally:
             if not args.keep:
                 shutil.rmtree(workdir, ignore_errors=True)
