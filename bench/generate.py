@@ -210,7 +210,7 @@ def generate(size: str, seed: int = 2026) -> dict:
 def _generate_practices(conn, count, threads, users, texts, rng) -> int | str:
     """Published practices with coverage, populations, situations and tags (when installed)."""
     try:
-        from forum.models import (
+        from forum.models.practices import (
             IndicatorCoverage,
             MinimumIndicator,
             Practice,
@@ -226,9 +226,10 @@ def _generate_practices(conn, count, threads, users, texts, rng) -> int | str:
         return "not available"
     from forum.extensions import db
 
-    ensure_lists()
+    ensure_lists()  # these may commit: take the session's connection again afterwards
     category = practice_category()
     db.session.flush()
+    conn = db.session.connection()
     indicators = list(db.session.scalars(select(MinimumIndicator.id)))
     populations = list(db.session.scalars(select(TargetPopulation.id)))
     situations = list(db.session.scalars(select(Situation.id)))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import tarfile
 import uuid
 
 import pytest
 from factories import make_category, make_post, make_thread, make_user
 from sqlalchemy import create_engine, select, text
-from testconfig import TEST_DATABASE_URL, base_config
 
 from forum import create_app
 from forum.backup import data_tables
@@ -50,15 +50,22 @@ def _snapshot() -> dict[str, list[dict]]:
     return result
 
 
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
 @pytest.fixture
-def empty_app(tmp_path, database_template):
+def empty_app(tmp_path, app_config, database_template):
     """A second installation on its own empty database, with delegations seeded."""
     target = tmp_path / "second"
     target.mkdir()
+    config = app_config | {
+        "INSTANCE_DIR": str(target / "instance"), "SEARCH_INDEX_DIR": str(target / "index"),
+        "UPLOAD_DIR": str(target / "uploads"), "MAIL_OUTBOX_DIR": str(target / "outbox"),
+    }
     if database_template["kind"] == "sqlite":
         path = target / "forum.db"
         path.write_bytes(database_template["path"].read_bytes())
-        config = base_config(target, f"sqlite:///{path}")
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
         schema = None
     else:
         schema = f"test_restore_{uuid.uuid4().hex[:8]}"
@@ -66,8 +73,8 @@ def empty_app(tmp_path, database_template):
         with engine.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         engine.dispose()
-        options = {"connect_args": {"options": f"-csearch_path={schema}"}}
-        config = base_config(target, TEST_DATABASE_URL) | {"SQLALCHEMY_ENGINE_OPTIONS": options}
+        options = {"connect_args": {"options": f"-csearch_path={schema}"}, "pool_pre_ping": True}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     second = create_app(config)
     with second.app_context():
         db.create_all()
