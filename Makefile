@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 # templates/_macros hold messages too.
 BABEL_IGNORE_DIRS := .* node_modules build dist instance
 
-.PHONY: install run test lint translations extract-messages update-translations serve clean
+.PHONY: install run test lint translations extract-messages update-translations serve clean bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,6 @@ lint: install
 
 clean:
 	rm -rf $(VENV) instance/*.db instance/search-index .pytest_cache
+
+bench-search: install
+	$(BIN)/python bench/search_bench.py $(BENCH_ARGS)

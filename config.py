@@ -84,6 +84,16 @@ class Config:
     POSTS_PER_PAGE = 25
 
     # search settings
+    SEARCH_MMAP = _bool("SEARCH_MMAP", False)  # mmap costs ~2x the index size per process
+    SEARCH_BATCH_SIZE = _int("SEARCH_BATCH_SIZE", 200)
+    SEARCH_LATE_COMMIT_GRACE = _int("SEARCH_LATE_COMMIT_GRACE", 300)  # seconds re-scanned
+    SEARCH_RETENTION_SECONDS = _int("SEARCH_RETENTION_SECONDS", 7 * 24 * 3600)
+    SEARCH_PRUNE_INTERVAL = _int("SEARCH_PRUNE_INTERVAL", 60)
+    SEARCH_REQUEST_SYNC_WAIT = float(os.environ.get("SEARCH_REQUEST_SYNC_WAIT", "1.0"))
+    SEARCH_REQUEST_SYNC_BATCHES = _int("SEARCH_REQUEST_SYNC_BATCHES", 5)
+    SEARCH_RESULTS_PER_PAGE = _int("SEARCH_RESULTS_PER_PAGE", 10)
+    SEARCH_FACET_SAMPLE = _int("SEARCH_FACET_SAMPLE", 2000)
+    SEARCH_WORKER_POLL = float(os.environ.get("SEARCH_WORKER_POLL", "0.5"))
 
     # practices and documents
     PRACTICES_CATEGORY_SLUG = os.environ.get("PRACTICES_CATEGORY_SLUG", "practices")

@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "forum.board",
     "forum.tags",
     # search
+    "forum.search",
     # practices
     "forum.practices",
     # moderation
@@ -61,4 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     # search hooks
+    from .search import hooks as search_hooks
+
+    search_hooks.init_app(app)
     return app

@@ -44,6 +44,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
 
     # search
+    from .search.commands import search_cli
+
+    app.cli.add_command(search_cli)
 
     # backup and restore
 

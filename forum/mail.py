@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -45,7 +46,8 @@ def send_mail(to: str, subject: str, body: str, link: str | None = None) -> bool
     outbox.mkdir(parents=True, exist_ok=True)
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
     safe_to = "".join(ch if ch.isalnum() else "_" for ch in to)[:60]
-    path = outbox / f"{stamp}-{safe_to}.eml"
+    # The random part keeps two messages written in the same microsecond apart.
+    path = outbox / f"{stamp}-{secrets.token_hex(4)}-{safe_to}.eml"
     path.write_bytes(bytes(message))
     current_app.logger.warning("mail to %s written to %s%s", to, path, f" (link: {link})" if link else "")
     return True

@@ -251,6 +251,16 @@ def can_create_tag(user) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+def can_view_glossary(user) -> bool:
+    """The search glossary is open to every member."""
+    return is_member(user)
+
+
+def can_manage_glossary(user) -> bool:
+    """Moderators and administrators keep the glossary of equivalent terms."""
+    return is_moderator(user)
+
+
 # ---------------------------------------------------------------------------------------------
 # Practices, country profiles, comparison
 # ---------------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ def test_invitation_flow_end_to_end(app, client, outbox):
     client.post("/auth/logout")
     reused = client.get(path)
     assert reused.status_code == 410
-    assert "already been used" in text_of(reused)
+    assert "Esta invitación ya se utilizó." in text_of(reused)  # in the invitation's language
     response = client.post(path, data={"display_name": "Intruder", "password": NEW_PASSWORD,
                                        "confirm": NEW_PASSWORD})
     assert response.status_code == 410
@@ -80,7 +80,7 @@ def test_invitation_flow_end_to_end(app, client, outbox):
 
 
 def test_invitation_short_password_and_mismatch_keep_the_name(app, client, outbox):
-    invite(app)
+    invite(app, locale="en")
     path = link_path(outbox()[0])
     response = client.post(path, data={"display_name": "Ana López", "password": "short",
                                        "confirm": "short"})
@@ -439,3 +439,16 @@ def test_outbox_files_keep_links_readable(app, outbox):
     link = re.search(r"https?://\S+", outbox()[0].get_content()).group(0)
     assert link in raw  # whole on one line, ready to copy
     assert "Vous êtes invité" in raw
+
+
+def test_invitation_page_speaks_the_invitation_language(app, client, outbox):
+    invite(app, locale="fr")
+    path = link_path(outbox()[0])
+    page = client.get(path, headers={"Accept-Language": "es"})
+    assert page.status_code == 200
+    assert 'lang="fr"' in text_of(page) and "Acceptez votre invitation" in text_of(page)
+    # The invitee can still choose another language before creating the account.
+    client.post("/language", data={"lang": "es", "next": path})
+    assert "Acepte su invitación" in text_of(client.get(path))
+    client.post(path, data={"display_name": "Ana", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert db.session.scalar(select(User.locale).where(User.email == "invitee@example.org")) == "es"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..i18n import current_language
@@ -99,6 +100,10 @@ def accept_invitation(token: str):
             "auth/link_problem.html",
             message=_("An account already exists for this address. Log in instead."),
         ), 409
+    if "lang" not in session and not current_user.is_authenticated:
+        # Speak the language the inviter chose until the invitee picks another one.
+        session["lang"] = invitation.locale
+        refresh()
     form = AcceptInvitationForm()
     if not form.validate_on_submit():
         status = 400 if form.errors else 200

@@ -66,6 +66,7 @@ class ThreadForm(PostForm):
             DataRequired(message=_l("Please give the thread a title.")),
             Length(max=MAX_TITLE, message=_l("The title is too long (at most %(max)d characters).")),
         ],
+        render_kw={"maxlength": MAX_TITLE},
     )
     tags = StringField(
         _l("Tags"),
@@ -93,6 +94,7 @@ class EditPostForm(PostForm):
             Optional(),
             Length(max=MAX_TITLE, message=_l("The title is too long (at most %(max)d characters).")),
         ],
+        render_kw={"maxlength": MAX_TITLE},
     )
     tags = StringField(
         _l("Tags"),

@@ -161,6 +161,9 @@ def new_thread():
             form.category.errors.append(_("This category does not exist or you cannot post in it."))
         elif form.wants_preview:
             preview = render_markdown(form.body.data)
+        elif not request.form.get("similar_seen") and (similar := _similar_threads(form.title.data)):
+            # Without JavaScript: show the look-alikes once; submitting again posts anyway.
+            return render_template("board/new_thread.html", form=form, similar=similar), 200
         else:
             try:
                 with post_attachment() as attachment:
@@ -185,6 +188,19 @@ def new_thread():
     if form.errors or any(f.errors for f in form):
         status = 422
     return render_template("board/new_thread.html", form=form, preview=preview), status
+
+
+def _similar_threads(title: str) -> list:
+    """Existing threads that look like the one being started (search)."""
+    from flask import current_app
+
+    from ..search.related import similar_titles
+
+    try:
+        return similar_titles(current_user, title)
+    except Exception:  # the similarity step must never prevent posting
+        current_app.logger.exception("similar threads unavailable")
+        return []
 
 
 @bp.route("/threads/<int:thread_id>/reply", methods=["GET", "POST"])

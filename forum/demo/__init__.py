@@ -9,6 +9,7 @@ SEEDERS = (
     "forum.demo.accounts",
     # discussion core
     "forum.demo.boards",
+    "forum.demo.search",  # search
     # practices
     "forum.demo.practices",
     # moderation

@@ -3,7 +3,8 @@
 from .audit import AuditEvent, record_audit
 from .base import utcnow
 from .boards import CONTENT_LANGUAGES, Category, Post, Revision, Thread, Visibility, thread_tag
-from .changes import SearchChange, record_change
+from .changes import SearchChange, SearchConsumer, record_change
+from .glossary import GlossaryEntry  # search
 from .people import (
     ROLE_ORDER,
     STAFF_ROLES,
@@ -48,6 +49,8 @@ __all__ = [
     "Revision",
     "Role",
     "SearchChange",
+    "SearchConsumer",
+    "GlossaryEntry",
     "Tag",
     "TagSynonym",
     "Thread",

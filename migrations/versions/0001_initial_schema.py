@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:37:06.871686
+Create Date: 2026-11-28 04:52:02.211505
 
 """
 from alembic import op
@@ -52,11 +52,19 @@ def upgrade():
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('obj_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_change'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_change')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('search_change', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_search_change_created_at'), ['created_at'], unique=False)
 
+    op.create_table('search_consumer',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('host', sa.String(length=255), nullable=False),
+    sa.Column('cursor', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_consumer'))
+    )
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -96,6 +104,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_event_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_target_type'), ['target_type'], unique=False)
+
+    op.create_table('glossary_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('terms_en', sa.Text(), nullable=False),
+    sa.Column('terms_es', sa.Text(), nullable=False),
+    sa.Column('terms_fr', sa.Text(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('slug', sa.String(length=120), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_glossary_entry_created_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_glossary_entry')),
+    sa.UniqueConstraint('slug', name=op.f('uq_glossary_entry_slug'))
+    )
+    with op.batch_alter_table('glossary_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_glossary_entry_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('invitation',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -299,6 +324,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_invitation_email'))
 
     op.drop_table('invitation')
+    with op.batch_alter_table('glossary_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_glossary_entry_updated_at'))
+
+    op.drop_table('glossary_entry')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_target_type'))
         batch_op.drop_index(batch_op.f('ix_audit_event_created_at'))
@@ -311,6 +340,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_delegation_id'))
 
     op.drop_table('user')
+    op.drop_table('search_consumer')
     with op.batch_alter_table('search_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_search_change_created_at'))
 

@@ -1,0 +1,101 @@
+"""Text analysis shared by indexing and querying: one analyzer for English, Spanish and French.
+
+The order of the filters matters (measured on real cases): tokenize, lowercase, drop stop words
+of the three languages, map irregular English plurals, stem with the Spanish then the English
+Snowball stemmer, and only then fold accents. Stemming after folding, or English before Spanish,
+makes `países` and `pais` stop matching.
+
+Custom filters are pickled into the index schema: this module path must stay stable.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from whoosh.analysis import (
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.lang import stopwords_for_language
+from whoosh.support.charset import accent_map
+
+# English plurals the stemmers cannot reduce to their singular.
+IRREGULAR_PLURALS = {
+    "children": "child",
+    "women": "woman",
+    "men": "man",
+    "people": "person",
+    "minors": "minor",
+    "feet": "foot",
+    "teeth": "tooth",
+    "mice": "mouse",
+    "geese": "goose",
+    "wives": "wife",
+    "lives": "life",
+    "knives": "knife",
+    "halves": "half",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "analyses": "analysis",
+    "crises": "crisis",
+    "bases": "basis",
+}
+
+STOP_WORDS = frozenset(
+    stopwords_for_language("es") | stopwords_for_language("en") | stopwords_for_language("fr")
+)
+
+
+class IrregularPluralFilter(Filter):
+    """Replace irregular English plurals (children, women, people...) by their singular."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if not token.stopped:
+                singular = IRREGULAR_PLURALS.get(token.text)
+                if singular:
+                    token.text = singular
+            yield token
+
+
+def multilingual_analyzer():
+    """The analyzer for every text field (titles, bodies, labels, glossary terms)."""
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | IrregularPluralFilter()
+        | StemFilter(lang="es", cachesize=50000)
+        | StemFilter(lang="en", cachesize=50000)
+        | CharsetFilter(accent_map)
+    )
+
+
+def spelling_analyzer():
+    """Words as typed but lowercased and without accents: the vocabulary for suggestions."""
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+@lru_cache(maxsize=1)
+def _shared_analyzer():
+    return multilingual_analyzer()
+
+
+def analyze(text: str) -> list[str]:
+    """The index terms of a text, in order (stop words removed)."""
+    return [token.text for token in _shared_analyzer()(text or "")]
+
+
+def fold(text: str) -> str:
+    """Casefold and strip accents: the key used to compare labels and names."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
