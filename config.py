@@ -104,3 +104,17 @@ class Config:
     # synthesis
 
     # production
+    # FORUM_ENV=production refuses to start with an unsafe setting (see forum/production.py).
+    PRODUCTION = ENV_NAME == "production"
+    # SQLite is refused in production unless explicitly allowed (single-server installs).
+    ALLOW_SQLITE_IN_PRODUCTION = _bool("ALLOW_SQLITE_IN_PRODUCTION")
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+    # Adds an X-SQL-Statements header to every response (benchmarks); off by default.
+    SQL_COUNT_HEADER = _bool("SQL_COUNT_HEADER")
+    # Static URLs carry ?v=<content hash>; such requests may be cached for a year.
+    STATIC_FINGERPRINT = _bool("STATIC_FINGERPRINT", True)
+    STATIC_IMMUTABLE_MAX_AGE = _int("STATIC_IMMUTABLE_MAX_AGE", 365 * 24 * 60 * 60)
+    STATIC_HASH_RECHECK_SECONDS = _int("STATIC_HASH_RECHECK_SECONDS", 2)
+    # Seconds a process may serve its cached copy of rarely changing lists before rechecking.
+    REFERENCE_CACHE_SECONDS = _int("REFERENCE_CACHE_SECONDS", 5)

@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "forum.errors",
     "forum.auth",
     "forum.admin",
+    "forum.site",
     # discussion core
     "forum.board",
     "forum.tags",
@@ -24,7 +25,9 @@ BLUEPRINTS = (
     # practices
     "forum.practices",
     # moderation
+    "forum.moderation",
     # synthesis
+    "forum.synthesis",
     # api
 )
 
@@ -35,6 +38,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object("config.Config")
     if config:
         app.config.update(config)
+    # production
+    from .production import check_production_config, trust_proxies
+
+    check_production_config(app)
+    trust_proxies(app)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     from . import i18n, security
@@ -48,6 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     # rate limiting
+    from . import throttling
+
+    throttling.init_app(app)
 
     from . import database
 
@@ -65,4 +76,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .search import hooks as search_hooks
 
     search_hooks.init_app(app)
+    # performance: static fingerprints, reference cache, opt-in SQL statement count
+    from . import assets, date_cache, db_stats, reference_cache, sql_count, template_lookup
+
+    assets.init_app(app)
+    date_cache.init_app(app)
+    db_stats.init_app(app)
+    template_lookup.init_app(app)
+    reference_cache.init_app(app)
+    sql_count.init_app(app)
     return app

@@ -49,4 +49,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(search_cli)
 
     # backup and restore
+    from .backup_cli import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 

@@ -453,7 +453,183 @@ def can_delete_document(user, document) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+def can_flag_post(user, post: Post) -> bool:
+    """Members flag posts they can read, except their own and deleted ones."""
+    if not is_member(user) or post.is_deleted:
+        return False
+    if post.author_id == user.id:
+        return False
+    return can_read_thread(user, post.thread) and can_read_post_text(user, post)
+
+
+def can_see_own_flags(user) -> bool:
+    """Any member has a page with the flags they raised and the messages they received."""
+    return is_member(user)
+
+
+def can_review_flags(user) -> bool:
+    """The review queue and its actions: moderators and admins."""
+    return is_moderator(user)
+
+
+def can_moderate_thread(user, thread: Thread) -> bool:
+    """Thread tools (pin, lock, move, merge, split, hide, close): moderators who can see it."""
+    return is_moderator(user) and can_read_category(user, thread.category)
+
+
+def can_moderate_post(user, post: Post) -> bool:
+    """Hide and restore a post: moderators who can see its thread."""
+    return can_moderate_thread(user, post.thread)
+
+
+def can_merge_threads(user, source: Thread, target: Thread) -> bool:
+    """Merge one thread into another: both must be visible to the moderator."""
+    return (
+        can_moderate_thread(user, source)
+        and can_moderate_thread(user, target)
+        and can_read_thread(user, target)
+    )
+
+
+def can_move_thread_to(user, thread: Thread, category: Category) -> bool:
+    """Move a thread into a category the moderator can read."""
+    return can_moderate_thread(user, thread) and can_read_category(user, category)
+
+
+def can_curate_tags(user) -> bool:
+    """Rename, label, group, merge tags and edit synonyms: moderators and admins."""
+    return is_moderator(user)
+
+
+def can_feature_practice(user) -> bool:
+    """Moderators, admins and facilitators choose the featured practices."""
+    return is_moderator(user) or is_facilitator(user)
+
+
+def can_view_audit_log(user) -> bool:
+    """Admins and moderators browse the audit log (nobody edits it)."""
+    return is_moderator(user)
+
+
 # ---------------------------------------------------------------------------------------------
 # Synthesis: summaries, clips, reports, actions
 # ---------------------------------------------------------------------------------------------
 
+
+VISIBILITY_RANK = {
+    Visibility.PUBLIC.value: 0,
+    Visibility.MEMBERS.value: 1,
+    Visibility.GOVERNMENTS.value: 2,
+    Visibility.STAFF.value: 3,
+}
+
+
+def audience_can_read_post(audience: str, post: Post) -> bool:
+    """Whether everyone who reads `audience` content can read this post (live, not hidden)."""
+    if post is None or post.is_deleted or post.is_hidden:
+        return False
+    thread = post.thread
+    if thread.is_hidden or thread.merged_into_id is not None:
+        return False
+    return VISIBILITY_RANK.get(thread.category.visibility, 3) <= VISIBILITY_RANK.get(audience, 0)
+
+
+def can_read_cited_post(user, post: Post | None) -> bool:
+    """A citation shows its quote only to readers of a live post (never hidden content)."""
+    return (
+        post is not None
+        and can_read_thread(user, post.thread)
+        and not post.thread.is_hidden
+        and post.thread.merged_into_id is None
+        and not post.is_deleted
+        and not post.is_hidden
+    )
+
+
+def can_write_synthesis(user) -> bool:
+    """Facilitators (and administrators) write summaries, clips and reports."""
+    return role_of(user) in (Role.FACILITATOR, Role.ADMIN)
+
+
+def can_write_summary(user, thread: Thread) -> bool:
+    """Summarize a thread the facilitator can read."""
+    return can_write_synthesis(user) and can_read_thread(user, thread)
+
+
+def can_read_summary(user, summary) -> bool:
+    """A summary is read by everyone who reads its thread."""
+    return can_read_thread(user, summary.thread)
+
+
+def can_use_clips(user) -> bool:
+    """The excerpt workbench belongs to facilitators."""
+    return can_write_synthesis(user)
+
+
+def can_clip_post(user, post: Post) -> bool:
+    """Clip a live post the facilitator can read."""
+    return can_use_clips(user) and can_read_cited_post(user, post)
+
+
+def can_view_report_drafts(user) -> bool:
+    """Drafts are for facilitators only."""
+    return can_write_synthesis(user)
+
+
+def report_cited_posts(version) -> list[Post]:
+    """The posts a report version cites (directly or through clips)."""
+    from .synthesis.citations import cited_posts
+
+    return cited_posts(version.body)
+
+
+def can_read_report_version(user, version) -> bool:
+    """Drafts for facilitators; published and superseded texts for their audience, and only
+    when the reader can read every cited post (a report never leaks a restricted category)."""
+    if version.is_draft:
+        return can_view_report_drafts(user)
+    if can_view_report_drafts(user):
+        return True
+    if version.audience not in readable_visibilities(user):
+        return False
+    return all(can_read_cited_post(user, post) for post in report_cited_posts(version))
+
+
+def can_export_report_version(user, version) -> bool:
+    """Exports of drafts for facilitators only; published texts for their readers."""
+    if version.is_draft:
+        return can_view_report_drafts(user)
+    return can_read_report_version(user, version)
+
+
+def can_view_actions(user) -> bool:
+    """The follow-up register is open to every member."""
+    return is_member(user)
+
+
+def can_manage_actions(user) -> bool:
+    """Facilitators, moderators and administrators create and edit any action item."""
+    return role_of(user) in (Role.FACILITATOR, Role.MODERATOR, Role.ADMIN)
+
+
+def can_update_action_status(user, item) -> bool:
+    """Managers update any item; liaisons update their own delegation's items."""
+    if can_manage_actions(user):
+        return True
+    if role_of(user) != Role.LIAISON:
+        return False
+    return any(owner.id == user.delegation_id for owner in item.owners)
+
+
+def can_read_action(user, item) -> bool:
+    """An item is read by members who can read its source thread or report."""
+    if not can_view_actions(user):
+        return False
+    if item.source_thread is not None and not can_read_thread(user, item.source_thread):
+        return False
+    if item.source_report is not None:
+        published = item.source_report.published
+        if published is None:
+            return can_view_report_drafts(user)
+        return can_read_report_version(user, published)
+    return True

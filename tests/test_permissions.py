@@ -91,6 +91,41 @@ class World:
         return self._once(("invitation", role), build)
 
 
+SYNTHESIS_WRITERS = {"facilitator", "admin"}
+
+
+def report_version(world: World, audience: str | None):
+    """A report citing a post of a thread of the same visibility: a draft when audience is None."""
+    from forum.synthesis import services
+
+    def build():
+        author = world.users["facilitator"]
+        thread = world.thread(audience or "members")
+        report = services.create_report(author, title="R", language="en", selection={},
+                                        body=f"## 1. S\n\n[post:{thread.posts[0].id}]\n")
+        if audience:
+            services.publish_report(report, author, audience)
+        return report.latest
+    return world._once(("report", audience), build)
+
+
+def action_item(world: World, user):
+    """An open action item owned by the user's delegation (or by someone else's)."""
+    from forum.models import ActionItem
+
+    owner = user.delegation if getattr(user, "is_authenticated", False) else world.someone_else.delegation
+    if user is None:
+        owner = world.someone_else.delegation
+
+    def build():
+        item = ActionItem(description="Follow up", created_by_id=world.users["admin"].id)
+        item.owners = [owner]
+        db.session.add(item)
+        db.session.commit()
+        return item
+    return world._once(("action", owner.id), build)
+
+
 @dataclass(frozen=True)
 class Rule:
     allowed: set[str]
@@ -186,6 +221,51 @@ MATRIX: dict[str, Rule] = {
     "see focal point contacts": Rule(MEMBERS, lambda u, w: perm.can_see_focal_points(u)),
     "manage indicators, populations and situations": Rule(
         {"facilitator", "admin"}, lambda u, w: perm.can_manage_practice_lists(u)),
+    # moderation and curation
+    "flag someone else's post": Rule(MEMBERS, lambda u, w: perm.can_flag_post(u, w.post(None))),
+    "flag own post": Rule(NOBODY, lambda u, w: perm.can_flag_post(u, w.post(u))),
+    "flag a deleted post": Rule(NOBODY, lambda u, w: perm.can_flag_post(u, w.post(None, deleted=True))),
+    "flag a post in a staff category": Rule(
+        STAFF, lambda u, w: perm.can_flag_post(u, w.thread("staff").posts[0])),
+    "see own flags and messages": Rule(MEMBERS, lambda u, w: perm.can_see_own_flags(u)),
+    "open the review queue and resolve flags": Rule(MODERATORS, lambda u, w: perm.can_review_flags(u)),
+    "pin, lock, close, hide, move, split a thread": Rule(
+        MODERATORS, lambda u, w: perm.can_moderate_thread(u, w.thread("members"))),
+    "use the thread tools in a staff category": Rule(
+        MODERATORS, lambda u, w: perm.can_moderate_thread(u, w.thread("staff"))),
+    "restore a hidden thread": Rule(
+        MODERATORS, lambda u, w: perm.can_moderate_thread(u, w.thread("public", hidden=True))),
+    "hide or restore someone else's post": Rule(
+        MODERATORS, lambda u, w: perm.can_moderate_post(u, w.post(None))),
+    "merge two threads": Rule(
+        MODERATORS, lambda u, w: perm.can_merge_threads(u, w.thread("members"), w.thread("public"))),
+    "move a thread to another category": Rule(
+        MODERATORS, lambda u, w: perm.can_move_thread_to(u, w.thread("members"), w.category("public"))),
+    "curate tags (rename, labels, synonyms, merge, groups)": Rule(
+        MODERATORS, lambda u, w: perm.can_curate_tags(u)),
+    "feature a practice": Rule(STAFF, lambda u, w: perm.can_feature_practice(u)),
+    "browse the audit log": Rule(MODERATORS, lambda u, w: perm.can_view_audit_log(u)),
+    # synthesis: summaries, clips, reports, follow-up actions
+    "summarize a members thread": Rule(
+        SYNTHESIS_WRITERS, lambda u, w: perm.can_write_summary(u, w.thread("members"))),
+    "summarize a staff thread": Rule(
+        SYNTHESIS_WRITERS, lambda u, w: perm.can_write_summary(u, w.thread("staff"))),
+    "clip a post": Rule(SYNTHESIS_WRITERS, lambda u, w: perm.can_clip_post(u, w.post(None))),
+    "see report drafts": Rule(SYNTHESIS_WRITERS, lambda u, w: perm.can_view_report_drafts(u)),
+    "read a report published for members": Rule(
+        MEMBERS, lambda u, w: perm.can_read_report_version(u, report_version(w, "members"))),
+    "read a report published for governments": Rule(
+        WRITERS, lambda u, w: perm.can_read_report_version(u, report_version(w, "governments"))),
+    "read a report published for staff": Rule(
+        STAFF, lambda u, w: perm.can_read_report_version(u, report_version(w, "staff"))),
+    "export a report draft": Rule(
+        SYNTHESIS_WRITERS, lambda u, w: perm.can_export_report_version(u, report_version(w, None))),
+    "view the actions register": Rule(MEMBERS, lambda u, w: perm.can_view_actions(u)),
+    "create and edit action items": Rule(STAFF, lambda u, w: perm.can_manage_actions(u)),
+    "update an item of own delegation": Rule(
+        WRITERS, lambda u, w: perm.can_update_action_status(u, action_item(w, u))),
+    "update an item of another delegation": Rule(
+        STAFF, lambda u, w: perm.can_update_action_status(u, action_item(w, None))),
 }
 
 
@@ -248,6 +328,14 @@ PAGES = {
     "/admin/categories/new": ADMINS,
     "/admin/invitations": MODERATORS,
     "/auth/profile": MEMBERS,
+    "/moderation/queue": MODERATORS,
+    "/moderation/audit": MODERATORS,
+    "/moderation/tags": MODERATORS,
+    "/moderation/my-flags": MEMBERS,
+    "/synthesis/collections": {"facilitator", "admin"},
+    "/synthesis/reports/new": {"facilitator", "admin"},
+    "/synthesis/actions": MEMBERS,
+    "/synthesis/actions/new": STAFF,
 }
 
 

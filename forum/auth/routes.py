@@ -28,6 +28,8 @@ def start_session(user, remember: bool = False) -> None:
     if lang:
         session["lang"] = lang
     login_user(user, remember=remember)
+    # From here on this request speaks the account's language (the welcome message too).
+    refresh()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -69,8 +71,12 @@ def logout():
     logout_user()
     lang = session.get("lang")
     session.clear()
+    # Flask-Login deletes the remember-me cookie when it sees this flag after the request.
+    session["_remember"] = "clear"
     if lang:
         session["lang"] = lang
+    # The goodbye message in the language of the next page (no longer the account's).
+    refresh()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))
 

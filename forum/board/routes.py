@@ -12,6 +12,7 @@ from .. import permissions
 from ..extensions import db
 from ..markup import render_markdown
 from ..models import Category, Thread
+from ..moderation.guard import PersonalDataGuard
 from ..practices.documents import UploadError, post_attachment
 from ..tags.services import TagInputError, split_tag_input
 from . import bp, services
@@ -104,7 +105,7 @@ def view_thread(thread_id: int):
     page = page_number()
     thread = load_thread(thread_id)
     _require_read_thread(thread)
-    if thread.merged_into_id and not permissions.is_moderator(current_user):
+    if thread.merged_into_id:
         return redirect(url_for("board.view_thread", thread_id=thread.merged_into_id))
     posts = posts_page(thread, page)
     check_page_range(posts, page)
@@ -154,7 +155,7 @@ def new_thread():
             form.category.data = wanted
         return render_template("board/new_thread.html", form=form), status
 
-    preview = None
+    preview = personal_data = None
     if form.validate_on_submit():
         category = by_slug.get(form.category.data)
         if category is None:
@@ -164,6 +165,8 @@ def new_thread():
         elif not request.form.get("similar_seen") and (similar := _similar_threads(form.title.data)):
             # Without JavaScript: show the look-alikes once; submitting again posts anyway.
             return render_template("board/new_thread.html", form=form, similar=similar), 200
+        elif (guard := PersonalDataGuard(form.title.data, form.body.data)).needs_confirmation:
+            personal_data = guard
         else:
             try:
                 with post_attachment() as attachment:
@@ -181,13 +184,15 @@ def new_thread():
             except BoardInputError as error:
                 getattr(form, error.field or "body").errors.append(str(error.message))
             else:
+                guard.flag_if_confirmed("post", thread.posts[0].id)
                 flash(_("Your thread has been published."), "success")
                 return redirect(url_for("board.view_thread", thread_id=thread.id))
     elif form.wants_preview and form.body.data:
         preview = render_markdown(form.body.data)
     if form.errors or any(f.errors for f in form):
         status = 422
-    return render_template("board/new_thread.html", form=form, preview=preview), status
+    return render_template("board/new_thread.html", form=form, preview=preview,
+                           personal_data=personal_data), status
 
 
 def _similar_threads(title: str) -> list:
@@ -227,10 +232,12 @@ def reply(thread_id: int):
             form.body.data = quote_text(post)
         return render_template("board/reply.html", thread=thread, form=form)
 
-    preview = None
+    preview = personal_data = None
     if form.validate_on_submit():
         if form.wants_preview:
             preview = render_markdown(form.body.data)
+        elif (guard := PersonalDataGuard(form.body.data)).needs_confirmation:
+            personal_data = guard
         else:
             try:
                 with post_attachment() as attachment:
@@ -243,10 +250,12 @@ def reply(thread_id: int):
             except BoardInputError as error:
                 getattr(form, error.field or "body").errors.append(str(error.message))
             else:
+                guard.flag_if_confirmed("post", post.id)
                 flash(_("Your reply has been published."), "success")
                 return redirect(url_for("board.post_link", post_id=post.id))
     status = 422 if any(f.errors for f in form) else 200
-    return render_template("board/reply.html", thread=thread, form=form, preview=preview), status
+    return render_template("board/reply.html", thread=thread, form=form, preview=preview,
+                           personal_data=personal_data), status
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -278,12 +287,15 @@ def edit_post(post_id: int):
         return render_template("board/edit_post.html", post=post, thread=thread, form=form,
                                is_first=is_first)
 
-    preview = None
+    preview = personal_data = None
     if form.validate_on_submit():
         if is_first and not form.title.data:
             form.title.errors.append(_("Please give the thread a title."))
         elif form.wants_preview:
             preview = render_markdown(form.body.data)
+        elif (guard := PersonalDataGuard(form.title.data if is_first else None,
+                                         form.body.data)).needs_confirmation:
+            personal_data = guard
         else:
             try:
                 services.edit_post(
@@ -296,11 +308,13 @@ def edit_post(post_id: int):
             except BoardInputError as error:
                 getattr(form, error.field or "body").errors.append(str(error.message))
             else:
+                guard.flag_if_confirmed("post", post.id)
                 flash(_("Your changes have been saved."), "success")
                 return redirect(url_for("board.post_link", post_id=post.id))
     status = 422 if any(f.errors for f in form) else 200
     return render_template("board/edit_post.html", post=post, thread=thread, form=form,
-                           is_first=is_first, preview=preview), status
+                           is_first=is_first, preview=preview,
+                           personal_data=personal_data), status
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])

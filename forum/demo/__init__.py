@@ -13,7 +13,9 @@ SEEDERS = (
     # practices
     "forum.demo.practices",
     # moderation
+    "forum.demo.moderation",
     # synthesis
+    "forum.demo.synthesis",
 )
 
 DEMO_PASSWORD = "demo-password-2026"

@@ -31,8 +31,34 @@ from .practices import (  # noqa: F401  (re-exported models)
 )
 
 # moderation
+# isort: split
+from .curation import (
+    Flag,
+    FlagReason,
+    FlagResolution,
+    FlagStatus,
+    FlagTarget,
+    ModeratorMessage,
+    TagRedirect,
+)
 
 # synthesis
+# isort: split
+from .synthesis import (  # noqa: F401
+    OPEN_STATUSES,
+    ActionItem,
+    ActionSource,
+    ActionStatus,
+    ActionUpdate,
+    Clip,
+    ClipCollection,
+    Report,
+    ReportState,
+    ReportVersion,
+    Summary,
+    SummaryVersion,
+    action_owner,
+)
 
 __all__ = [
     "AuditEvent",
@@ -60,4 +86,12 @@ __all__ = [
     "tag_key",
     "thread_tag",
     "utcnow",
+    # moderation
+    "Flag",
+    "FlagReason",
+    "FlagResolution",
+    "FlagStatus",
+    "FlagTarget",
+    "ModeratorMessage",
+    "TagRedirect",
 ]

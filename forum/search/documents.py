@@ -37,11 +37,18 @@ def _first_post_ids(session, thread_ids) -> dict[int, int]:
     """thread id -> id of its first post."""
     if not thread_ids:
         return {}
-    rows = session.execute(
-        select(Post.thread_id, func.min(Post.id)).where(Post.thread_id.in_(thread_ids))
-        .group_by(Post.thread_id)
-    )
-    return {thread_id: post_id for thread_id, post_id in rows}
+    # Post number 1, which is not always the lowest id once threads are merged or split.
+    firsts = dict(session.execute(
+        select(Post.thread_id, func.min(Post.id))
+        .where(Post.thread_id.in_(thread_ids), Post.number == 1).group_by(Post.thread_id)
+    ).all())
+    missing = [t for t in thread_ids if t not in firsts]
+    if missing:
+        firsts.update(session.execute(
+            select(Post.thread_id, func.min(Post.id)).where(Post.thread_id.in_(missing))
+            .group_by(Post.thread_id)
+        ).all())
+    return firsts
 
 
 def _tag_ids(thread: Thread) -> str:

@@ -44,6 +44,11 @@ def view_tag(slug: str):
     page = page_number()
     tag = db.session.scalar(select(Tag).where(Tag.slug == slug).options(selectinload(Tag.synonyms)))
     if tag is None:
+        from ..moderation.tag_curation import tag_redirect_for
+
+        renamed = tag_redirect_for(slug)
+        if renamed is not None:
+            return redirect(url_for("tags.view_tag", slug=renamed.slug))
         fail(404, _("There is no tag “%(tag)s”.", tag=slug))
     if tag.merged_into_id:
         target = db.session.get(Tag, tag.merged_into_id)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:52:02.211505
+Create Date: 2026-11-28 05:36:07.768637
 
 """
 from alembic import op
@@ -47,6 +47,18 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_delegation')),
     sa.UniqueConstraint('code', name=op.f('uq_delegation_code'))
     )
+    op.create_table('minimum_indicator',
+    sa.Column('group', sa.String(length=32), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('label_en', sa.String(length=200), nullable=False),
+    sa.Column('label_es', sa.String(length=200), nullable=False),
+    sa.Column('label_fr', sa.String(length=200), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_minimum_indicator')),
+    sa.UniqueConstraint('code', name=op.f('uq_minimum_indicator_code'))
+    )
     op.create_table('search_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -64,6 +76,28 @@ def upgrade():
     sa.Column('cursor', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_consumer'))
+    )
+    op.create_table('situation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('label_en', sa.String(length=200), nullable=False),
+    sa.Column('label_es', sa.String(length=200), nullable=False),
+    sa.Column('label_fr', sa.String(length=200), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_situation')),
+    sa.UniqueConstraint('code', name=op.f('uq_situation_code'))
+    )
+    op.create_table('target_population',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('label_en', sa.String(length=200), nullable=False),
+    sa.Column('label_es', sa.String(length=200), nullable=False),
+    sa.Column('label_fr', sa.String(length=200), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_target_population')),
+    sa.UniqueConstraint('code', name=op.f('uq_target_population_code'))
     )
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -105,6 +139,42 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_event_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_target_type'), ['target_type'], unique=False)
 
+    op.create_table('clip_collection',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=160), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_clip_collection_created_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_clip_collection'))
+    )
+    op.create_table('flag',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('target_type', sa.String(length=16), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=True),
+    sa.Column('is_automatic', sa.Boolean(), nullable=False),
+    sa.Column('reason', sa.String(length=32), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=True),
+    sa.Column('original_url', sa.String(length=500), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('resolution', sa.String(length=16), nullable=True),
+    sa.Column('resolution_note', sa.Text(), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['reporter_id'], ['user.id'], name=op.f('fk_flag_reporter_id_user')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user.id'], name=op.f('fk_flag_resolved_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_flag'))
+    )
+    with op.batch_alter_table('flag', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_flag_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_flag_reporter_id'), ['reporter_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_flag_status'), ['status'], unique=False)
+        batch_op.create_index('ix_flag_target', ['target_type', 'target_id', 'status'], unique=False)
+        batch_op.create_index('uq_flag_open_per_member', ['target_type', 'target_id', 'reporter_id'], unique=True, sqlite_where=sa.text("status = 'open' AND reporter_id IS NOT NULL"), postgresql_where=sa.text("status = 'open' AND reporter_id IS NOT NULL"))
+
     op.create_table('glossary_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('terms_en', sa.Text(), nullable=False),
@@ -144,6 +214,23 @@ def upgrade():
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invitation_email'), ['email'], unique=False)
 
+    op.create_table('moderator_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('sender_id', sa.Integer(), nullable=True),
+    sa.Column('target_type', sa.String(length=16), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['recipient_id'], ['user.id'], name=op.f('fk_moderator_message_recipient_id_user')),
+    sa.ForeignKeyConstraint(['sender_id'], ['user.id'], name=op.f('fk_moderator_message_sender_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_moderator_message'))
+    )
+    with op.batch_alter_table('moderator_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_moderator_message_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderator_message_recipient_id'), ['recipient_id'], unique=False)
+
     op.create_table('password_reset',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -157,6 +244,22 @@ def upgrade():
     )
     with op.batch_alter_table('password_reset', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_password_reset_user_id'), ['user_id'], unique=False)
+
+    op.create_table('report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('source_id', sa.Integer(), nullable=True),
+    sa.Column('selection', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_report_created_by_id_user')),
+    sa.ForeignKeyConstraint(['source_id'], ['report.id'], name=op.f('fk_report_source_id_report')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report'))
+    )
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_source_id'), ['source_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('tag',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -213,6 +316,29 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_thread_delegation_id'), ['delegation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_thread_last_post_at'), ['last_post_at'], unique=False)
 
+    op.create_table('action_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('source_kind', sa.String(length=16), nullable=False),
+    sa.Column('source_thread_id', sa.Integer(), nullable=True),
+    sa.Column('source_report_id', sa.Integer(), nullable=True),
+    sa.Column('source_meeting', sa.String(length=200), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_action_item_created_by_id_user')),
+    sa.ForeignKeyConstraint(['source_report_id'], ['report.id'], name=op.f('fk_action_item_source_report_id_report')),
+    sa.ForeignKeyConstraint(['source_thread_id'], ['thread.id'], name=op.f('fk_action_item_source_thread_id_thread')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_action_item'))
+    )
+    with op.batch_alter_table('action_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_item_due_date'), ['due_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_item_source_report_id'), ['source_report_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_item_source_thread_id'), ['source_thread_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_item_status'), ['status'], unique=False)
+
     op.create_table('post',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('thread_id', sa.Integer(), nullable=False),
@@ -240,6 +366,121 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_post_delegation_id'), ['delegation_id'], unique=False)
         batch_op.create_index('ix_post_thread_number', ['thread_id', 'number'], unique=False)
 
+    op.create_table('practice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('delegation_id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('thread_id', sa.Integer(), nullable=True),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('status', sa.String(length=24), nullable=False),
+    sa.Column('institution', sa.String(length=300), nullable=False),
+    sa.Column('institution_type', sa.String(length=32), nullable=False),
+    sa.Column('partners', sa.Text(), nullable=False),
+    sa.Column('problem', sa.Text(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('operation', sa.Text(), nullable=False),
+    sa.Column('legal_basis', sa.Text(), nullable=False),
+    sa.Column('resources', sa.Text(), nullable=False),
+    sa.Column('system_name', sa.String(length=200), nullable=False),
+    sa.Column('system_scope', sa.Text(), nullable=False),
+    sa.Column('system_technology', sa.String(length=32), nullable=False),
+    sa.Column('system_languages', sa.String(length=200), nullable=False),
+    sa.Column('system_interoperability', sa.Text(), nullable=False),
+    sa.Column('system_safeguards', sa.Text(), nullable=False),
+    sa.Column('results', sa.Text(), nullable=False),
+    sa.Column('evidence_level', sa.String(length=32), nullable=False),
+    sa.Column('enabling_factors', sa.Text(), nullable=False),
+    sa.Column('constraints', sa.Text(), nullable=False),
+    sa.Column('replicability', sa.Text(), nullable=False),
+    sa.Column('lessons', sa.Text(), nullable=False),
+    sa.Column('implementation_status', sa.String(length=32), nullable=False),
+    sa.Column('start_year', sa.Integer(), nullable=True),
+    sa.Column('focal_name', sa.String(length=200), nullable=False),
+    sa.Column('focal_role', sa.String(length=200), nullable=False),
+    sa.Column('focal_email', sa.String(length=254), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('revision_count', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_practice_author_id_user')),
+    sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_practice_category_id_category')),
+    sa.ForeignKeyConstraint(['delegation_id'], ['delegation.id'], name=op.f('fk_practice_delegation_id_delegation')),
+    sa.ForeignKeyConstraint(['thread_id'], ['thread.id'], name=op.f('fk_practice_thread_id_thread')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice'))
+    )
+    with op.batch_alter_table('practice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_category_id'), ['category_id'], unique=False)
+        batch_op.create_index('ix_practice_delegation_status', ['delegation_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_published_at'), ['published_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_thread_id'), ['thread_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_updated_at'), ['updated_at'], unique=False)
+
+    op.create_table('report_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=250), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('audience', sa.String(length=16), nullable=True),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('published_by_id', sa.Integer(), nullable=True),
+    sa.Column('superseded_at', sa.DateTime(), nullable=True),
+    sa.Column('source_version_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_report_version_author_id_user')),
+    sa.ForeignKeyConstraint(['published_by_id'], ['user.id'], name=op.f('fk_report_version_published_by_id_user')),
+    sa.ForeignKeyConstraint(['report_id'], ['report.id'], name=op.f('fk_report_version_report_id_report'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['source_version_id'], ['report_version.id'], name=op.f('fk_report_version_source_version_id_report_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_version')),
+    sa.UniqueConstraint('report_id', 'number', name='uq_report_version_number')
+    )
+    with op.batch_alter_table('report_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_version_report_id'), ['report_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_version_state'), ['state'], unique=False)
+
+    op.create_table('summary',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('thread_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('source_id', sa.Integer(), nullable=True),
+    sa.Column('current_version_id', sa.Integer(), nullable=True),
+    sa.Column('covered_last_post_id', sa.Integer(), nullable=False),
+    sa.Column('confirmed_at', sa.DateTime(), nullable=True),
+    sa.Column('confirmed_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['confirmed_by_id'], ['user.id'], name=op.f('fk_summary_confirmed_by_id_user')),
+    sa.ForeignKeyConstraint(['current_version_id'], ['summary_version.id'], name='fk_summary_current_version', use_alter=True),
+    sa.ForeignKeyConstraint(['source_id'], ['summary.id'], name=op.f('fk_summary_source_id_summary')),
+    sa.ForeignKeyConstraint(['thread_id'], ['thread.id'], name=op.f('fk_summary_thread_id_thread'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_summary')),
+    sa.UniqueConstraint('thread_id', 'language', name='uq_summary_thread_language')
+    )
+    with op.batch_alter_table('summary', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_summary_source_id'), ['source_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_summary_thread_id'), ['thread_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_summary_updated_at'), ['updated_at'], unique=False)
+
+    op.create_table('tag_redirect',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('old_slug', sa.String(length=100), nullable=False),
+    sa.Column('tag_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['tag_id'], ['tag.id'], name=op.f('fk_tag_redirect_tag_id_tag'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tag_redirect')),
+    sa.UniqueConstraint('old_slug', name=op.f('uq_tag_redirect_old_slug'))
+    )
+    with op.batch_alter_table('tag_redirect', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tag_redirect_tag_id'), ['tag_id'], unique=False)
+
     op.create_table('tag_synonym',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tag_id', sa.Integer(), nullable=False),
@@ -262,6 +503,152 @@ def upgrade():
     with op.batch_alter_table('thread_tag', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_thread_tag_tag_id'), ['tag_id'], unique=False)
 
+    op.create_table('action_owner',
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('delegation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['action_item.id'], name=op.f('fk_action_owner_action_id_action_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['delegation_id'], ['delegation.id'], name=op.f('fk_action_owner_delegation_id_delegation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('action_id', 'delegation_id', name=op.f('pk_action_owner'))
+    )
+    with op.batch_alter_table('action_owner', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_owner_delegation_id'), ['delegation_id'], unique=False)
+
+    op.create_table('action_update',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('old_status', sa.String(length=16), nullable=True),
+    sa.Column('new_status', sa.String(length=16), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['action_item.id'], name=op.f('fk_action_update_action_id_action_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_action_update_author_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_action_update'))
+    )
+    with op.batch_alter_table('action_update', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_update_action_id'), ['action_id'], unique=False)
+
+    op.create_table('clip',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('collection_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('post_revision_count', sa.Integer(), nullable=False),
+    sa.Column('delegation_id', sa.Integer(), nullable=False),
+    sa.Column('post_created_at', sa.DateTime(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('whole_post', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['collection_id'], ['clip_collection.id'], name=op.f('fk_clip_collection_id_clip_collection'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_clip_created_by_id_user')),
+    sa.ForeignKeyConstraint(['delegation_id'], ['delegation.id'], name=op.f('fk_clip_delegation_id_delegation')),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_clip_post_id_post')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_clip'))
+    )
+    with op.batch_alter_table('clip', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_clip_collection_id'), ['collection_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_clip_delegation_id'), ['delegation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_clip_post_id'), ['post_id'], unique=False)
+
+    op.create_table('document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=True),
+    sa.Column('post_id', sa.Integer(), nullable=True),
+    sa.Column('uploader_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('storage_key', sa.String(length=80), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('mimetype', sa.String(length=120), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['post_id'], ['post.id'], name=op.f('fk_document_post_id_post')),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_document_practice_id_practice')),
+    sa.ForeignKeyConstraint(['uploader_id'], ['user.id'], name=op.f('fk_document_uploader_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_document_storage_key'))
+    )
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_post_id'), ['post_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_practice_id'), ['practice_id'], unique=False)
+
+    op.create_table('indicator_coverage',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('indicator_id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.String(length=8), nullable=False),
+    sa.ForeignKeyConstraint(['indicator_id'], ['minimum_indicator.id'], name=op.f('fk_indicator_coverage_indicator_id_minimum_indicator'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_indicator_coverage_practice_id_practice'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator_coverage')),
+    sa.UniqueConstraint('practice_id', 'indicator_id', name=op.f('uq_indicator_coverage_practice_id'))
+    )
+    with op.batch_alter_table('indicator_coverage', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_indicator_coverage_indicator_id'), ['indicator_id'], unique=False)
+
+    op.create_table('practice_population',
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('population_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['population_id'], ['target_population.id'], name=op.f('fk_practice_population_population_id_target_population'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_practice_population_practice_id_practice'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('practice_id', 'population_id', name=op.f('pk_practice_population'))
+    )
+    with op.batch_alter_table('practice_population', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_population_population_id'), ['population_id'], unique=False)
+
+    op.create_table('practice_revision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('editor_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('status', sa.String(length=24), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('snapshot', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['editor_id'], ['user.id'], name=op.f('fk_practice_revision_editor_id_user')),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_practice_revision_practice_id_practice'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_revision')),
+    sa.UniqueConstraint('practice_id', 'number', name=op.f('uq_practice_revision_practice_id'))
+    )
+    with op.batch_alter_table('practice_revision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_revision_practice_id'), ['practice_id'], unique=False)
+
+    op.create_table('practice_situation',
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('situation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_practice_situation_practice_id_practice'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['situation_id'], ['situation.id'], name=op.f('fk_practice_situation_situation_id_situation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('practice_id', 'situation_id', name=op.f('pk_practice_situation'))
+    )
+    with op.batch_alter_table('practice_situation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_situation_situation_id'), ['situation_id'], unique=False)
+
+    op.create_table('practice_tag',
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('tag_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_practice_tag_practice_id_practice'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tag_id'], ['tag.id'], name=op.f('fk_practice_tag_tag_id_tag'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('practice_id', 'tag_id', name=op.f('pk_practice_tag'))
+    )
+    with op.batch_alter_table('practice_tag', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_tag_tag_id'), ['tag_id'], unique=False)
+
+    op.create_table('practice_transition',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('from_status', sa.String(length=24), nullable=True),
+    sa.Column('to_status', sa.String(length=24), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_practice_transition_actor_id_user')),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_practice_transition_practice_id_practice'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_transition'))
+    )
+    with op.batch_alter_table('practice_transition', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_transition_practice_id'), ['practice_id'], unique=False)
+
     op.create_table('revision',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('post_id', sa.Integer(), nullable=False),
@@ -276,15 +663,82 @@ def upgrade():
     with op.batch_alter_table('revision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_revision_post_id'), ['post_id'], unique=False)
 
+    op.create_table('summary_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('summary_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('note', sa.String(length=300), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('post_count', sa.Integer(), nullable=False),
+    sa.Column('last_post_id', sa.Integer(), nullable=False),
+    sa.Column('source_version_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_summary_version_author_id_user')),
+    sa.ForeignKeyConstraint(['source_version_id'], ['summary_version.id'], name=op.f('fk_summary_version_source_version_id_summary_version')),
+    sa.ForeignKeyConstraint(['summary_id'], ['summary.id'], name=op.f('fk_summary_version_summary_id_summary'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_summary_version')),
+    sa.UniqueConstraint('summary_id', 'number', name='uq_summary_version_number')
+    )
+    with op.batch_alter_table('summary_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_summary_version_summary_id'), ['summary_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('summary_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_summary_version_summary_id'))
+
+    op.drop_table('summary_version')
     with op.batch_alter_table('revision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_revision_post_id'))
 
     op.drop_table('revision')
+    with op.batch_alter_table('practice_transition', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_transition_practice_id'))
+
+    op.drop_table('practice_transition')
+    with op.batch_alter_table('practice_tag', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_tag_tag_id'))
+
+    op.drop_table('practice_tag')
+    with op.batch_alter_table('practice_situation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_situation_situation_id'))
+
+    op.drop_table('practice_situation')
+    with op.batch_alter_table('practice_revision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_revision_practice_id'))
+
+    op.drop_table('practice_revision')
+    with op.batch_alter_table('practice_population', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_population_population_id'))
+
+    op.drop_table('practice_population')
+    with op.batch_alter_table('indicator_coverage', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_indicator_coverage_indicator_id'))
+
+    op.drop_table('indicator_coverage')
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_practice_id'))
+        batch_op.drop_index(batch_op.f('ix_document_post_id'))
+
+    op.drop_table('document')
+    with op.batch_alter_table('clip', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_clip_post_id'))
+        batch_op.drop_index(batch_op.f('ix_clip_delegation_id'))
+        batch_op.drop_index(batch_op.f('ix_clip_collection_id'))
+
+    op.drop_table('clip')
+    with op.batch_alter_table('action_update', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_update_action_id'))
+
+    op.drop_table('action_update')
+    with op.batch_alter_table('action_owner', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_owner_delegation_id'))
+
+    op.drop_table('action_owner')
     with op.batch_alter_table('thread_tag', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_thread_tag_tag_id'))
 
@@ -294,6 +748,31 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tag_synonym_key'))
 
     op.drop_table('tag_synonym')
+    with op.batch_alter_table('tag_redirect', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tag_redirect_tag_id'))
+
+    op.drop_table('tag_redirect')
+    with op.batch_alter_table('summary', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_summary_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_summary_thread_id'))
+        batch_op.drop_index(batch_op.f('ix_summary_source_id'))
+
+    op.drop_table('summary')
+    with op.batch_alter_table('report_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_version_state'))
+        batch_op.drop_index(batch_op.f('ix_report_version_report_id'))
+
+    op.drop_table('report_version')
+    with op.batch_alter_table('practice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_practice_thread_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_status'))
+        batch_op.drop_index(batch_op.f('ix_practice_published_at'))
+        batch_op.drop_index('ix_practice_delegation_status')
+        batch_op.drop_index(batch_op.f('ix_practice_category_id'))
+        batch_op.drop_index(batch_op.f('ix_practice_author_id'))
+
+    op.drop_table('practice')
     with op.batch_alter_table('post', schema=None) as batch_op:
         batch_op.drop_index('ix_post_thread_number')
         batch_op.drop_index(batch_op.f('ix_post_delegation_id'))
@@ -301,6 +780,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_post_author_id'))
 
     op.drop_table('post')
+    with op.batch_alter_table('action_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_item_status'))
+        batch_op.drop_index(batch_op.f('ix_action_item_source_thread_id'))
+        batch_op.drop_index(batch_op.f('ix_action_item_source_report_id'))
+        batch_op.drop_index(batch_op.f('ix_action_item_due_date'))
+
+    op.drop_table('action_item')
     with op.batch_alter_table('thread', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_thread_last_post_at'))
         batch_op.drop_index(batch_op.f('ix_thread_delegation_id'))
@@ -316,10 +802,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tag_key_en'))
 
     op.drop_table('tag')
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_report_source_id'))
+
+    op.drop_table('report')
     with op.batch_alter_table('password_reset', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_password_reset_user_id'))
 
     op.drop_table('password_reset')
+    with op.batch_alter_table('moderator_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_moderator_message_recipient_id'))
+        batch_op.drop_index(batch_op.f('ix_moderator_message_created_at'))
+
+    op.drop_table('moderator_message')
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitation_email'))
 
@@ -328,6 +824,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_glossary_entry_updated_at'))
 
     op.drop_table('glossary_entry')
+    with op.batch_alter_table('flag', schema=None) as batch_op:
+        batch_op.drop_index('uq_flag_open_per_member', sqlite_where=sa.text("status = 'open' AND reporter_id IS NOT NULL"), postgresql_where=sa.text("status = 'open' AND reporter_id IS NOT NULL"))
+        batch_op.drop_index('ix_flag_target')
+        batch_op.drop_index(batch_op.f('ix_flag_status'))
+        batch_op.drop_index(batch_op.f('ix_flag_reporter_id'))
+        batch_op.drop_index(batch_op.f('ix_flag_created_at'))
+
+    op.drop_table('flag')
+    op.drop_table('clip_collection')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_target_type'))
         batch_op.drop_index(batch_op.f('ix_audit_event_created_at'))
@@ -340,11 +845,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_delegation_id'))
 
     op.drop_table('user')
+    op.drop_table('target_population')
+    op.drop_table('situation')
     op.drop_table('search_consumer')
     with op.batch_alter_table('search_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_search_change_created_at'))
 
     op.drop_table('search_change')
+    op.drop_table('minimum_indicator')
     op.drop_table('delegation')
     op.drop_table('category')
     # ### end Alembic commands ###

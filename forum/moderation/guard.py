@@ -1,0 +1,47 @@
+"""The personal-data guard as used by the compose forms (posts, threads, practices).
+
+A compose view asks the guard before saving:
+
+    guard = PersonalDataGuard(form.title.data, form.body.data)
+    if guard.needs_confirmation:
+        return render_template(..., personal_data=guard)   # the form shows the warning
+    post = create_it(...)
+    guard.flag_if_confirmed("post", post.id)
+
+The form template includes `moderation/_personal_data_warning.html`, which lists what looked
+like personal data and offers "edit" (change the text, submit again) or "post anyway" (a submit
+button named `personal_data_confirmed`). Confirmed items with matches are flagged for review.
+"""
+
+from __future__ import annotations
+
+from flask import request
+
+from .personal_data import Finding, find_personal_data
+
+CONFIRM_FIELD = "personal_data_confirmed"
+
+
+class PersonalDataGuard:
+    """The findings in some texts and whether the author confirmed them."""
+
+    def __init__(self, *texts: str | None):
+        self.findings: list[Finding] = find_personal_data(*texts)
+        self.confirmed = request.form.get(CONFIRM_FIELD) == "1"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Text looks personal and the author has not yet confirmed it."""
+        return bool(self.findings) and not self.confirmed
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of personal data found, without repeats."""
+        return sorted({f.kind for f in self.findings})
+
+    def flag_if_confirmed(self, target_type: str, target_id: int) -> None:
+        """After saving: flag the item for moderators when it still holds matches."""
+        if self.findings:
+            from .services import flag_personal_data
+
+            flag_personal_data(target_type, target_id, self.findings)

@@ -1,0 +1,86 @@
+"""Production safety: refuse to start with an unsafe configuration, loudly and clearly."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import DEV_SECRET_KEY
+
+MIN_SECRET_KEY_LENGTH = 32
+
+logger = logging.getLogger(__name__)
+
+
+class UnsafeConfigurationError(RuntimeError):
+    """Raised by create_app() when FORUM_ENV=production and a setting is unsafe."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(
+            "\n\n"
+            "*** REFUSING TO START: unsafe production configuration (FORUM_ENV=production) ***\n"
+            f"{lines}\n"
+            "Fix these settings in the environment (see the Production section of README.md),\n"
+            "or unset FORUM_ENV to run in development mode.\n"
+        )
+
+
+def configuration_problems(config: dict) -> list[str]:
+    """Every reason the configuration is unsafe for production (empty when it is fine)."""
+    problems = []
+    secret = config.get("SECRET_KEY") or ""
+    if not secret or secret == DEV_SECRET_KEY:
+        problems.append(
+            "SECRET_KEY is missing or is the development default: set SECRET_KEY to a long random "
+            'value, e.g. python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
+    elif len(secret) < MIN_SECRET_KEY_LENGTH:
+        problems.append(
+            f"SECRET_KEY is too short ({len(secret)} characters): use at least "
+            f"{MIN_SECRET_KEY_LENGTH} random characters"
+        )
+    if config.get("DEBUG"):
+        problems.append("debug mode is on: unset FLASK_DEBUG (the debugger runs arbitrary code)")
+    if config.get("TESTING"):
+        problems.append("TESTING is on: it disables error handling meant for production")
+    if not config.get("WTF_CSRF_ENABLED", True):
+        problems.append("CSRF protection is off: WTF_CSRF_ENABLED must stay on")
+    if not config.get("SESSION_COOKIE_SECURE") or not config.get("REMEMBER_COOKIE_SECURE"):
+        problems.append(
+            "cookies would be sent over plain HTTP: serve the site over HTTPS and set "
+            "PREFERRED_URL_SCHEME=https (this marks the session and remember-me cookies Secure)"
+        )
+    uri = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    if uri.startswith("sqlite") and not config.get("ALLOW_SQLITE_IN_PRODUCTION"):
+        problems.append(
+            "DATABASE_URL is not set or points to SQLite: set DATABASE_URL=postgresql+psycopg://... "
+            "(or ALLOW_SQLITE_IN_PRODUCTION=1 for a deliberate single-server installation)"
+        )
+    return problems
+
+
+def check_production_config(app: Flask) -> None:
+    """In production mode, raise UnsafeConfigurationError listing every unsafe setting."""
+    if not (app.config.get("PRODUCTION") or app.config.get("ENV_NAME") == "production"):
+        return
+    problems = configuration_problems(app.config)
+    if problems:
+        raise UnsafeConfigurationError(problems)
+    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        logger.warning(
+            "RATELIMIT_STORAGE_URI is memory://: each worker counts separately, so limits are "
+            "multiplied by the number of workers; use redis://127.0.0.1:6379/0"
+        )
+    if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        logger.warning("SQLite in production: one server only, and back it up with `flask backup`")
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the client address, scheme and host from X-Forwarded-*."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
