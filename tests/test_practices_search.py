@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip("forum.search.engine", reason="the search feature is not installed")
-
 from factories import make_category, make_user
 from flask_login import AnonymousUserMixin
 from practices_support import become_fixture, form_data, lists, make_practice, practices_category  # noqa: F401
