@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 05:36:07.768637
+Create Date: 2026-11-28 05:56:51.660730
 
 """
 from alembic import op
@@ -574,6 +574,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_document_post_id'), ['post_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_practice_id'), ['practice_id'], unique=False)
 
+    op.create_table('featured_practice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('practice_id', sa.Integer(), nullable=False),
+    sa.Column('featured_by_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['featured_by_id'], ['user.id'], name=op.f('fk_featured_practice_featured_by_id_user')),
+    sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_featured_practice_practice_id_practice'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_featured_practice')),
+    sa.UniqueConstraint('practice_id', name=op.f('uq_featured_practice_practice_id'))
+    )
     op.create_table('indicator_coverage',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('practice_id', sa.Integer(), nullable=False),
@@ -720,6 +732,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_indicator_coverage_indicator_id'))
 
     op.drop_table('indicator_coverage')
+    op.drop_table('featured_practice')
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_practice_id'))
         batch_op.drop_index(batch_op.f('ix_document_post_id'))
