@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -17,6 +17,7 @@ from ..models import (
     AuditEvent,
     Category,
     Flag,
+    FlagStatus,
     FlagTarget,
     ModeratorMessage,
     Post,
@@ -57,23 +58,47 @@ def moderation_label(kind: str, key) -> str:
     return label_of(mapping, key)
 
 
+def _header_counts() -> tuple[int, int]:
+    """Open review items (moderators) and unread moderator messages, in one statement a request."""
+    cached = g.get("moderation_header_counts")
+    if cached is not None:
+        return cached
+    review = permissions.can_review_flags(current_user)
+    member = permissions.can_see_own_flags(current_user)
+    if not (review or member):
+        cached = (0, 0)
+    else:
+        items = (
+            select(Flag.target_type, Flag.target_id)
+            .where(Flag.status == FlagStatus.OPEN.value)
+            .distinct()
+            .subquery()
+        )
+        flagged = select(func.count()).select_from(items).scalar_subquery()
+        unread = (
+            select(func.count(ModeratorMessage.id))
+            .where(ModeratorMessage.recipient_id == current_user.id,
+                   ModeratorMessage.read_at.is_(None))
+            .scalar_subquery()
+        )
+        row = db.session.execute(
+            select(flagged if review else literal(0), unread if member else literal(0))
+        ).one()
+        cached = (row[0] or 0, row[1] or 0)
+    g.moderation_header_counts = cached
+    return cached
+
+
 @bp.app_template_global()
 def open_flag_count() -> int:
     """Items waiting in the review queue (for the header; moderators only)."""
-    if not permissions.can_review_flags(current_user):
-        return 0
-    return services.open_items_count()
+    return _header_counts()[0]
 
 
 @bp.app_template_global()
 def unread_moderator_messages() -> int:
-    """Messages from moderators the current member has not opened yet (one COUNT query)."""
-    if not permissions.can_see_own_flags(current_user):
-        return 0
-    return db.session.scalar(
-        select(func.count(ModeratorMessage.id)).where(
-            ModeratorMessage.recipient_id == current_user.id, ModeratorMessage.read_at.is_(None))
-    ) or 0
+    """Messages from moderators the current member has not opened yet."""
+    return _header_counts()[1]
 
 
 @bp.app_template_global()

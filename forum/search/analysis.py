@@ -46,9 +46,21 @@ IRREGULAR_PLURALS = {
     "bases": "basis",
 }
 
-STOP_WORDS = frozenset(
+def _strip_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_STOP_WORDS = (
     stopwords_for_language("es") | stopwords_for_language("en") | stopwords_for_language("fr")
 )
+# Stop words typed without their accents ("tambien", "despues") are stop words too.
+STOP_WORDS = frozenset(_STOP_WORDS | {_strip_accents(w) for w in _STOP_WORDS})
+
+# Spanish endings whose written accent the Snowball stemmer relies on ("información" loses
+# "ación", "informacion" would keep it): restore the accent when it was typed without one, so
+# that both spellings reach the same stem.
+_ACCENTED_ENDINGS = (("cion", "ción"), ("sion", "sión"), ("ias", "ías"), ("ia", "ía"))
 
 
 class IrregularPluralFilter(Filter):
@@ -66,6 +78,23 @@ class IrregularPluralFilter(Filter):
             yield token
 
 
+class SpanishAccentFilter(Filter):
+    """Put back the accent of -ción, -sión and -ía endings typed without it."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            if not token.stopped and len(text) > 4 and text.isascii():
+                for plain, accented in _ACCENTED_ENDINGS:
+                    if text.endswith(plain):
+                        token.text = text[: -len(plain)] + accented
+                        break
+            yield token
+
+
 def multilingual_analyzer():
     """The analyzer for every text field (titles, bodies, labels, glossary terms)."""
     return (
@@ -73,6 +102,7 @@ def multilingual_analyzer():
         | LowercaseFilter()
         | StopFilter(stoplist=STOP_WORDS, minsize=1)
         | IrregularPluralFilter()
+        | SpanishAccentFilter()
         | StemFilter(lang="es", cachesize=50000)
         | StemFilter(lang="en", cachesize=50000)
         | CharsetFilter(accent_map)

@@ -7,6 +7,9 @@ visible_threads), and only the columns shown are loaded.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -18,8 +21,17 @@ from ..models import Post, Thread
 from .analysis import analyze
 from .concepts import glossary_expansions
 from .documents import endpoint_url
+from .index import handle
 from .registry import ResultItem
 from .writer import searcher as open_searcher
+
+# Related-thread candidates per (index, generation, thread, moderator view): a thread page is read
+# far more often than the index changes, and the more-like query is the costliest part of the
+# page. A new index generation (any indexed change) makes every entry unreachable, so nothing
+# stale is served; the visibility filter is still applied in SQL on every view.
+_CANDIDATES: OrderedDict[tuple, list[int]] = OrderedDict()
+_CANDIDATES_MAX = 4096
+_CANDIDATES_LOCK = threading.Lock()
 
 
 def _all_of(stems) -> wq.Query:
@@ -66,27 +78,43 @@ def related_threads(user, thread: Thread, limit: int = 5) -> list[ResultItem]:
     """Up to `limit` visible threads from other delegations sharing content or tags."""
     try:
         searcher = open_searcher()
-        body = db.session.scalar(
-            select(Post.body).where(Post.thread_id == thread.id, Post.is_hidden.is_(False),
-                                    Post.is_deleted.is_(False)).order_by(Post.id).limit(1)
-        ) or ""
-        terms = [t for t, _w in searcher.key_terms_from_text("body", f"{thread.title} {body}",
-                                                             numterms=12)]
-        parts = [wq.Term(f, t) for t in terms for f in ("title", "body")]
-        parts += [wq.Term("tags", str(tag.id), boost=3.0) for tag in thread.tags]
-        # The same ideas in the other languages, through the glossary.
-        stems = analyze(f"{thread.title} {body[:3000]}")
-        for _covered, others in glossary_expansions(stems):
-            parts += [_all_of(other) for other in others[:6]]
-        if not parts:
-            return []
-        results = searcher.search(wq.Or(parts), filter=_candidate_filter(user, thread),
-                                  limit=limit * 3)
-        ids = [hit["obj_id"] for hit in results]
+        index = handle()
+        key = (str(index.root), index._searcher_gen, thread.id, permissions.is_moderator(user), limit)
+        with _CANDIDATES_LOCK:
+            ids = _CANDIDATES.get(key)
+            if ids is not None:
+                _CANDIDATES.move_to_end(key)
+        if ids is None:
+            ids = _related_candidates(searcher, user, thread, limit)
+            with _CANDIDATES_LOCK:
+                _CANDIDATES[key] = ids
+                while len(_CANDIDATES) > _CANDIDATES_MAX:
+                    _CANDIDATES.popitem(last=False)
     except Exception:  # the sidebar must never break the thread page
         current_app.logger.exception("search: related threads unavailable")
         return []
     return load_summaries(user, ids)[:limit]
+
+
+def _related_candidates(searcher, user, thread: Thread, limit: int) -> list[int]:
+    """Ids of threads like this one, best first (visibility is checked later, in SQL)."""
+    body = db.session.scalar(
+        select(Post.body).where(Post.thread_id == thread.id, Post.is_hidden.is_(False),
+                                Post.is_deleted.is_(False)).order_by(Post.id).limit(1)
+    ) or ""
+    terms = [t for t, _w in searcher.key_terms_from_text("body", f"{thread.title} {body}",
+                                                         numterms=12)]
+    parts = [wq.Term(f, t) for t in terms for f in ("title", "body")]
+    parts += [wq.Term("tags", str(tag.id), boost=3.0) for tag in thread.tags]
+    # The same ideas in the other languages, through the glossary.
+    stems = analyze(f"{thread.title} {body[:3000]}")
+    for _covered, others in glossary_expansions(stems):
+        parts += [_all_of(other) for other in others[:6]]
+    if not parts:
+        return []
+    results = searcher.search(wq.Or(parts), filter=_candidate_filter(user, thread),
+                              limit=limit * 3)
+    return [hit["obj_id"] for hit in results]
 
 
 def similar_titles(user, title: str, limit: int = 5) -> list[ResultItem]:

@@ -7,7 +7,7 @@ from whoosh import fields
 from .analysis import multilingual_analyzer, spelling_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def make_schema() -> fields.Schema:
