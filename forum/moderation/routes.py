@@ -17,7 +17,6 @@ from ..models import (
     AuditEvent,
     Category,
     Flag,
-    FlagStatus,
     FlagTarget,
     ModeratorMessage,
     Post,
@@ -68,13 +67,7 @@ def _header_counts() -> tuple[int, int]:
     if not (review or member):
         cached = (0, 0)
     else:
-        items = (
-            select(Flag.target_type, Flag.target_id)
-            .where(Flag.status == FlagStatus.OPEN.value)
-            .distinct()
-            .subquery()
-        )
-        flagged = select(func.count()).select_from(items).scalar_subquery()
+        flagged = services.open_items_count_query()
         unread = (
             select(func.count(ModeratorMessage.id))
             .where(ModeratorMessage.recipient_id == current_user.id,

@@ -200,15 +200,20 @@ def flag_personal_data(target_type: str, target_id: int, findings) -> Flag | Non
     return flag
 
 
-def open_items_count() -> int:
-    """How many distinct items have open flags (one COUNT query, for the header)."""
+def open_items_count_query():
+    """A scalar subquery: how many distinct items have open flags."""
     items = (
         select(Flag.target_type, Flag.target_id)
         .where(Flag.status == FlagStatus.OPEN.value)
         .distinct()
         .subquery()
     )
-    return db.session.scalar(select(func.count()).select_from(items)) or 0
+    return select(func.count()).select_from(items).scalar_subquery()
+
+
+def open_items_count() -> int:
+    """How many distinct items have open flags (one COUNT query)."""
+    return db.session.scalar(select(open_items_count_query())) or 0
 
 
 @dataclass

@@ -186,6 +186,11 @@ class IndexHandle:
                 self._searcher_gen = generation
             return self._searcher
 
+    @property
+    def searcher_generation(self):
+        """The index generation the current searcher reads (None before one is opened)."""
+        return self._searcher_gen
+
     def _close_searcher(self) -> None:
         if self._searcher is not None:
             try:

@@ -79,7 +79,7 @@ def related_threads(user, thread: Thread, limit: int = 5) -> list[ResultItem]:
     try:
         searcher = open_searcher()
         index = handle()
-        key = (str(index.root), index._searcher_gen, thread.id, permissions.is_moderator(user), limit)
+        key = (str(index.root), index.searcher_generation, thread.id, permissions.is_moderator(user), limit)
         with _CANDIDATES_LOCK:
             ids = _CANDIDATES.get(key)
             if ids is not None:
