@@ -118,3 +118,5 @@ class Config:
     STATIC_HASH_RECHECK_SECONDS = _int("STATIC_HASH_RECHECK_SECONDS", 2)
     # Seconds a process may serve its cached copy of rarely changing lists before rechecking.
     REFERENCE_CACHE_SECONDS = _int("REFERENCE_CACHE_SECONDS", 5)
+    # Rendered HTML kept per worker process (0 turns the cache off); see forum/fragments.py.
+    FRAGMENT_CACHE_BYTES = _int("FRAGMENT_CACHE_BYTES", 8 * 1024 * 1024)

@@ -92,17 +92,21 @@ def proc_memory(pid: int) -> tuple[float, float]:
 class Server:
     """gunicorn with 2 sync workers on 127.0.0.1:port."""
 
-    def __init__(self, app: str, port: int, env: dict, chdir: Path = ROOT, workers: int = WORKERS):
+    def __init__(self, app: str, port: int, env: dict, chdir: Path = ROOT, workers: int = WORKERS,
+                 logfile: Path | None = None):
         self.port = port
+        # a file, not a pipe: a pipe nobody reads fills up and blocks the workers
+        self.logfile = logfile or Path(env.get("FORUM_INSTANCE_DIR", "/tmp")) / f"gunicorn-{port}.log"
+        self.log = self.logfile.open("w")
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{port}",
              "--chdir", str(chdir), "--log-level", "warning", "--timeout", "60", app],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log, text=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn for {app} exited:\n{self.proc.stderr.read()}")
+                raise SystemExit(f"gunicorn for {app} exited:\n{self.logfile.read_text()[-3000:]}")
             try:
                 status, _, _ = request(port, "GET", "/__ping__")
                 if status and len(self.workers()) >= workers:
@@ -131,11 +135,25 @@ class Server:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        self.log.close()
 
 
 def request(port: int, method: str, path: str, body: str | None = None,
             cookie: str | None = None) -> tuple[int, dict, str]:
-    """One HTTP request; (status, headers, text)."""
+    """One HTTP request; (status, headers, text). A GET dropped by the server is retried."""
+    for attempt in range(3):
+        try:
+            return _request(port, method, path, body, cookie)
+        except http.client.RemoteDisconnected:
+            if method != "GET" or attempt == 2:
+                raise
+            log(f"  (connection dropped on {path}; retrying)")
+            time.sleep(0.5)
+    raise AssertionError("unreachable")
+
+
+def _request(port: int, method: str, path: str, body: str | None,
+             cookie: str | None) -> tuple[int, dict, str]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     headers = {"Accept-Language": "es"}
     if cookie:

@@ -85,4 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
     template_lookup.init_app(app)
     reference_cache.init_app(app)
     sql_count.init_app(app)
+    from . import fragments
+
+    fragments.init_app(app)
     return app

@@ -28,11 +28,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.schema import sort_tables_and_constraints
 
 from .extensions import db
+from .models import generation
 
 FORMAT_VERSION = 1
 BATCH_SIZE = 1000
-# Derived state: the index is rebuilt after a restore, so its change log is not carried over.
-SKIPPED_PREFIXES = ("search_",)
+# Derived state: the index is rebuilt after a restore, so its change log is not carried over;
+# the content generation only names what rendered HTML is current, and moves on after a restore.
+SKIPPED_PREFIXES = ("search_", "content_generation")
 # Seeded by every installation; replaced by the archive's rows when restoring.
 REFERENCE_TABLES = ("delegation",)
 
@@ -308,6 +310,7 @@ def restore_backup(path: str | Path, upload_dir: str | Path) -> dict:
                 where = [table.c[k] == v for k, v in key.items()]
                 conn.execute(table.update().where(*where).values(**values))
         _reset_sequences(conn, in_archive)
+        conn.execute(generation.BUMP)  # pages cached before the restore are out of date
         for table in in_archive:
             count = conn.execute(select(func.count()).select_from(table)).scalar()
             if count != meta["counts"].get(table.name):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 from factories import make_category, make_post, make_thread, make_user
 from flask import g
 from sqlalchemy import event
 
+from forum import fragments
 from forum.extensions import db
 from forum.models import User
 
@@ -47,12 +49,27 @@ def _fill_thread(thread, posts, authors):
 
 
 def _get(client, url) -> int:
+    """Statements of a request on the cold path: nothing in the rendered-HTML cache."""
+    fragments.store().clear()
     db.session.expunge_all()
     g.pop("_login_user", None)  # as in a fresh request: the reader is loaded again
     with count_statements() as counter:
         response = client.get(url)
     assert response.status_code == 200, url
-    return counter["n"]
+    cold = counter["n"]
+    db.session.expunge_all()
+    g.pop("_login_user", None)
+    with count_statements() as counter:
+        again = client.get(url)
+    assert again.get_data(as_text=True) == response.get_data(as_text=True).replace(
+        _csrf(response), _csrf(again)), "the cached page differs from the rendered one"
+    assert counter["n"] <= cold
+    return cold
+
+
+def _csrf(response) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
+    return match.group(1) if match else "-"
 
 
 def test_category_page_statement_count_is_constant(client, login_as):

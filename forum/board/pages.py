@@ -39,18 +39,20 @@ def check_page_range(pagination, page: int) -> None:
 
 
 def thread_options():
-    """Everything a thread header shows, in two statements."""
+    """Everything a thread header shows, in one statement."""
     return (
         joinedload(Thread.category),
         joinedload(Thread.author),
         joinedload(Thread.delegation),
-        selectinload(Thread.tags),
+        joinedload(Thread.tags),
     )
 
 
 def load_thread(thread_id: int) -> Thread:
     """A thread with its header data, or 404."""
-    thread = db.session.scalar(select(Thread).where(Thread.id == thread_id).options(*thread_options()))
+    thread = db.session.scalars(
+        select(Thread).where(Thread.id == thread_id).options(*thread_options())
+    ).unique().first()
     if thread is None:
         fail(404, _("This thread does not exist or is no longer available."))
     return thread

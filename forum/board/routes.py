@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import permissions
+from .. import fragments, permissions
 from ..extensions import db
 from ..markup import render_markdown
 from ..models import Category, Thread
 from ..moderation.guard import PersonalDataGuard
 from ..practices.documents import UploadError, post_attachment
 from ..tags.services import TagInputError, split_tag_input
-from . import bp, services
+from . import bp, services, thread_page
 from .forms import DeletePostForm, EditPostForm, PostForm, PreviewForm, ThreadForm
 from .pages import (
     categories_with_latest,
@@ -27,7 +27,6 @@ from .pages import (
     load_thread,
     page_number,
     page_of_post,
-    posts_page,
     quote_text,
     reply_refusal,
     thread_list_query,
@@ -75,6 +74,7 @@ def login_first(message: str) -> None:
 
 
 @bp.route("/categories")
+@fragments.whole_page
 def categories():
     """The categories the reader can see, with counts and latest activity."""
     rows = categories_with_latest(current_user)
@@ -82,6 +82,7 @@ def categories():
 
 
 @bp.route("/categories/<slug>")
+@fragments.whole_page
 def view_category(slug: str):
     """A category's threads: pinned first, then by latest activity."""
     page = page_number()
@@ -100,19 +101,21 @@ def view_category(slug: str):
 
 
 @bp.route("/threads/<int:thread_id>")
+@fragments.whole_page
 def view_thread(thread_id: int):
-    """A thread: its posts, 25 per page, and the reply form."""
+    """A thread: its posts, 25 per page, and the reply form (see thread_page.py)."""
     page = page_number()
-    thread = load_thread(thread_id)
-    _require_read_thread(thread)
-    if thread.merged_into_id:
-        return redirect(url_for("board.view_thread", thread_id=thread.merged_into_id))
-    posts = posts_page(thread, page)
+    facts = thread_page.thread_facts(thread_id, page)
+    _require_read_thread(facts.for_permissions())
+    if facts.merged_into_id:
+        return redirect(url_for("board.view_thread", thread_id=facts.merged_into_id))
+    posts = thread_page.pagination(facts, page)
     check_page_range(posts, page)
-    form = PostForm(formdata=None) if permissions.can_reply(current_user, thread) else None
+    thread = thread_page.lazy_thread(thread_id)
     return render_template(
-        "board/thread.html", thread=thread, posts=posts, form=form,
-        refusal=reply_refusal(current_user, thread),
+        "board/thread.html", facts=facts, thread=thread, posts=posts,
+        post_items=thread_page.posts_html(facts, thread),
+        reply_box=thread_page.reply_box(thread_id, thread),
     )
 
 

@@ -6,12 +6,14 @@ from flask import current_app, jsonify, redirect, render_template, request, sess
 from flask_login import current_user
 from sqlalchemy import text
 
+from .. import fragments
 from ..extensions import db
 from ..security import safe_next
 from . import bp
 
 
 @bp.route("/")
+@fragments.whole_page
 def index():
     """The home page: what the platform is, and what is new."""
     return render_template("main/index.html")

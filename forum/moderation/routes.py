@@ -11,7 +11,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from .. import permissions
+from .. import fragments, permissions
 from ..extensions import db
 from ..models import (
     AuditEvent,
@@ -67,17 +67,23 @@ def _header_counts() -> tuple[int, int]:
     if not (review or member):
         cached = (0, 0)
     else:
-        flagged = services.open_items_count_query()
-        unread = (
-            select(func.count(ModeratorMessage.id))
-            .where(ModeratorMessage.recipient_id == current_user.id,
-                   ModeratorMessage.read_at.is_(None))
-            .scalar_subquery()
-        )
-        row = db.session.execute(
-            select(flagged if review else literal(0), unread if member else literal(0))
-        ).one()
-        cached = (row[0] or 0, row[1] or 0)
+        user_id = current_user.id
+
+        def load() -> tuple[int, int]:
+            flagged = services.open_items_count_query()
+            unread = (
+                select(func.count(ModeratorMessage.id))
+                .where(ModeratorMessage.recipient_id == user_id,
+                       ModeratorMessage.read_at.is_(None))
+                .scalar_subquery()
+            )
+            row = db.session.execute(
+                select(flagged if review else literal(0), unread if member else literal(0))
+            ).one()
+            return (row[0] or 0, row[1] or 0)
+
+        # both counts change only with committed content: cached under the content generation
+        cached = fragments.cached_value(("header-counts", user_id, review, member), load)
     g.moderation_header_counts = cached
     return cached
 

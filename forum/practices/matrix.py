@@ -85,20 +85,35 @@ class Matrix:
     rows: list[Row]
 
 
-def public_practices(user, population_id: int | None = None, situation_id: int | None = None):
-    """Published practices the user may see, eager-loaded for the matrix and exports."""
+# What each dimension's cells read from a practice, loaded with it (one statement each).
+_DIMENSION_LOADS = {
+    "indicators": (Practice.coverages,),
+    "populations": (Practice.populations,),
+    "situations": (Practice.situations,),
+}
+
+
+def _public_filter(user, population_id: int | None, situation_id: int | None) -> list:
+    conditions = [visible_practices(user), Practice.status.in_(PUBLIC_STATUSES)]
+    if population_id:
+        conditions.append(Practice.populations.any(TargetPopulation.id == population_id))
+    if situation_id:
+        conditions.append(Practice.situations.any(Situation.id == situation_id))
+    return conditions
+
+
+def public_practices(user, population_id: int | None = None, situation_id: int | None = None,
+                     dimension: str | None = None):
+    """Published practices the user may see, with what the dimension's cells read (or, without
+    a dimension, everything the matrix could show)."""
+    loads = _DIMENSION_LOADS.get(dimension, ()) if dimension else (
+        Practice.coverages, Practice.populations, Practice.situations)
     query = (
         select(Practice)
-        .where(visible_practices(user), Practice.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Practice.coverages).selectinload(IndicatorCoverage.indicator),
-                 selectinload(Practice.populations), selectinload(Practice.situations),
-                 selectinload(Practice.delegation), selectinload(Practice.tags))
+        .where(*_public_filter(user, population_id, situation_id))
+        .options(*(selectinload(attr) for attr in loads))
         .order_by(Practice.published_at, Practice.id)
     )
-    if population_id:
-        query = query.where(Practice.populations.any(TargetPopulation.id == population_id))
-    if situation_id:
-        query = query.where(Practice.situations.any(Situation.id == situation_id))
     return list(db.session.scalars(query))
 
 
@@ -144,6 +159,19 @@ def _cell(dimension: str, column: Column, practices: list[Practice]) -> Cell:
     return Cell("no")
 
 
+def country_row(delegation: Delegation, published: list[Practice]) -> tuple[Row | None, list[Column]]:
+    """One country's row of the indicator matrix, from its published practices, and the columns.
+
+    The same cells as that country's row of `build_matrix(user, "indicators")`, without loading
+    every other country's practices.
+    """
+    columns = _columns("indicators")
+    if not published:
+        return Row(delegation, "none"), columns
+    ordered = sorted(published, key=lambda p: (p.published_at is None, p.published_at, p.id))
+    return Row(delegation, "ok", ordered, [_cell("indicators", c, ordered) for c in columns]), columns
+
+
 def build_matrix(user, dimension: str = "indicators", population_id: int | None = None,
                  situation_id: int | None = None) -> Matrix:
     """The comparison of every country on one dimension, from published practices only."""
@@ -151,8 +179,10 @@ def build_matrix(user, dimension: str = "indicators", population_id: int | None 
         dimension = "indicators"
     columns = _columns(dimension)
     filtered = bool(population_id or situation_id)
-    matching = public_practices(user, population_id, situation_id)
-    submitted = {p.delegation_id for p in public_practices(user)} if filtered else None
+    matching = public_practices(user, population_id, situation_id, dimension)
+    submitted = set(db.session.scalars(
+        select(Practice.delegation_id).where(*_public_filter(user, None, None)).distinct()
+    )) if filtered else None
     by_country: dict[int, list[Practice]] = {}
     for practice in matching:
         by_country.setdefault(practice.delegation_id, []).append(practice)

@@ -8,9 +8,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from .. import permissions
+from .. import fragments, permissions
 from ..extensions import db
 from ..models import Delegation, DelegationKind, Post, Thread, utcnow
 from ..models.practices import (
@@ -36,6 +36,7 @@ def _int_arg(name: str) -> int | None:
 
 
 @bp.route("/countries")
+@fragments.whole_page
 def countries():
     """Every delegation with its published practices, systems and discussions."""
     published = (
@@ -66,37 +67,42 @@ def countries():
 
 
 @bp.route("/countries/<code>")
+@fragments.whole_page
 def country(code: str):
     """A delegation's profile: practices, systems, coverage, discussions and focal points."""
     delegation = db.session.scalar(select(Delegation).where(Delegation.code == code.upper()))
     if delegation is None:
         abort(404)
+    key = ("country-body", delegation.id, *fragments.viewer_key())
+    body = fragments.fragment(
+        key, lambda: render_template("practices/_country_body.html", **_country_context(delegation)))
+    return render_template("practices/country.html", delegation=delegation, body=body)
+
+
+def _country_context(delegation: Delegation) -> dict:
     practices = db.session.scalars(
         select(Practice)
         .where(permissions.visible_practices(current_user), Practice.delegation_id == delegation.id)
-        .options(selectinload(Practice.populations), selectinload(Practice.coverages))
+        .options(joinedload(Practice.populations), selectinload(Practice.coverages))
         .order_by(Practice.published_at.desc(), Practice.updated_at.desc())
-    ).all()
+    ).unique().all()
     published = [p for p in practices if p.status in PUBLIC_STATUSES]
     unpublished = [p for p in practices if p.status not in PUBLIC_STATUSES]
     systems = [p for p in published if p.system_name]
-    coverage_row = None
+    coverage_row, columns = None, []
     if delegation.is_country:
-        full = matrix.build_matrix(current_user, "indicators")
-        coverage_row = next((r for r in full.rows if r.delegation.id == delegation.id), None)
-        columns = full.columns
-    else:
-        columns = []
+        # the country's row of the comparison matrix, from its own published practices
+        coverage_row, columns = matrix.country_row(delegation, published)
     threads = db.session.scalars(
         select(Thread).where(permissions.visible_threads(current_user),
                              Thread.delegation_id == delegation.id)
-        .options(selectinload(Thread.category)).order_by(Thread.last_post_at.desc()).limit(10)
+        .options(joinedload(Thread.category)).order_by(Thread.last_post_at.desc()).limit(10)
     ).all()
     replies = db.session.scalars(
         select(Post).join(Thread, Thread.id == Post.thread_id)
         .where(permissions.visible_posts(current_user), Post.delegation_id == delegation.id,
                Post.number > 1)
-        .options(selectinload(Post.thread), selectinload(Post.author))
+        .options(joinedload(Post.thread), joinedload(Post.author))
         .order_by(Post.created_at.desc()).limit(10)
     ).all()
     focal_points = []
@@ -108,11 +114,11 @@ def country(code: str):
                 if key not in seen:
                     seen.add(key)
                     focal_points.append(practice)
-    return render_template(
-        "practices/country.html", delegation=delegation, published=published,
-        unpublished=unpublished, systems=systems, coverage_row=coverage_row, columns=columns,
-        threads=threads, replies=replies, focal_points=focal_points,
-    )
+    return {
+        "delegation": delegation, "published": published, "unpublished": unpublished,
+        "systems": systems, "coverage_row": coverage_row, "columns": columns,
+        "threads": threads, "replies": replies, "focal_points": focal_points,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,15 +135,18 @@ def _matrix_from_args():
 
 
 @bp.route("/compare")
+@fragments.whole_page
 def compare():
     """Countries side by side: indicators, populations, situations, status or technology."""
-    result = _matrix_from_args()
-    return render_template(
-        "practices/compare.html", matrix=result,
+    key = ("compare-body", request.args.get("by", ""), _int_arg("population"),
+           _int_arg("situation"), *fragments.viewer_key())
+    body = fragments.fragment(key, lambda: render_template(
+        "practices/_compare_body.html", matrix=_matrix_from_args(),
         populations=services.active_items(TargetPopulation),
         situations=services.active_items(Situation),
         population=_int_arg("population"), situation=_int_arg("situation"),
-    )
+    ))
+    return render_template("practices/compare.html", body=body)
 
 
 def _export_name(extension: str) -> str:

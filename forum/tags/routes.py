@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .. import permissions
+from .. import fragments, permissions
 from ..board.pages import check_page_range, fail, last_posts, page_number, thread_list_query
 from ..extensions import db
 from ..i18n import current_language
@@ -18,6 +18,7 @@ from . import bp
 
 
 @bp.route("/")
+@fragments.whole_page
 def index():
     """Every tag used in threads the reader can see, with counts, in alphabetical order."""
     counts = (
@@ -39,6 +40,7 @@ def _sort_key(label: str) -> str:
 
 
 @bp.route("/<slug>")
+@fragments.whole_page
 def view_tag(slug: str):
     """The threads with a tag, latest activity first."""
     page = page_number()
