@@ -203,6 +203,15 @@ def test_two_nodes_converge_on_the_database(app, tmp_path, shared_database_url):
             assert posts == [b.search_posts(token(word, n)) for n in range(6)]
             assert all(len(found) == 1 for found in posts), posts
             assert len(set().union(*posts)) == 6
+        # rendered pages too: node B's cached copy of a thread gives way to a reply made on A
+        before = b.get(f"/threads/{second}")
+        assert "polarisverde" not in before and "polarisverde" not in b.get(f"/threads/{second}")
+        a.reply(second, "Respuesta polarisverde desde el nodo A.")
+        assert "polarisverde" in b.get(f"/threads/{second}")
+        anonymous = nodes[1].request("GET", f"/threads/{first}")[2]
+        a.reply(first, "Respuesta antaresgris desde el nodo A.")
+        assert "antaresgris" not in anonymous
+        assert "antaresgris" in nodes[1].request("GET", f"/threads/{first}")[2]
         for node in nodes:
             result = node.flask("search", "check")
             assert result.returncode == 0, result.stdout + result.stderr
