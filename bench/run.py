@@ -274,6 +274,7 @@ def main() -> None:
         "SEARCH_INDEX_DIR": str(workdir / "index"), "UPLOAD_DIR": str(workdir / "uploads"),
         "SECRET_KEY": "bench-" + uuid.uuid4().hex, "SQL_COUNT_HEADER": "1",
         "RATELIMIT_ENABLED": "0", "FORUM_ENV": "development", "PYTHONPATH": str(ROOT),
+        "PYTHONFAULTHANDLER": "1",  # a crashed worker leaves its Python stack in the log
     }
     env.pop("FLASK_DEBUG", None)
 

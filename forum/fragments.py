@@ -164,6 +164,14 @@ def cached_html(key: tuple) -> str | None:
     return store().get(generation(), (str(get_locale()), *key))
 
 
+def cached_html_many(keys: list[tuple]) -> list[str | None]:
+    """`cached_html` for several keys at once."""
+    if not enabled():
+        return [None] * len(keys)
+    locale, generation_now, cache = str(get_locale()), generation(), store()
+    return [cache.get(generation_now, (locale, *key)) for key in keys]
+
+
 def cached_value(key: tuple, load: Callable[[], object]):
     """Plain data (no ORM objects) cached for `key` under the content generation."""
     if not enabled():

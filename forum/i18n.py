@@ -39,8 +39,16 @@ def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
+def _resolve_locale() -> None:
+    """Choose the language at the start of each page request, so that a commit later in the
+    request (which expires the reader's row) does not cost a reload just to translate."""
+    if request.endpoint != "static":
+        get_locale()
+
+
 def init_app(app: Flask) -> None:
     """Expose language helpers to templates."""
+    app.before_request(_resolve_locale)
 
     @app.context_processor
     def inject_languages() -> dict:

@@ -75,9 +75,11 @@ def set_security_headers(response: Response) -> Response:
 
 
 def _has_user_session() -> bool:
-    from flask_login import current_user
+    """A logged-in session (read from the session itself: the reader's row may have been
+    expired by a commit, and reloading it only for a header would cost a statement)."""
+    from flask import session
 
-    return bool(getattr(current_user, "is_authenticated", False))
+    return "_user_id" in session
 
 
 def init_app(app: Flask) -> None:

@@ -170,6 +170,7 @@ def profile():
             return render_template("auth/profile.html", form=form, password_form=password_form), 400
         services.update_profile(current_user, form.display_name.data, form.locale.data)
         session["lang"] = form.locale.data
+        refresh()  # the confirmation speaks the newly chosen language
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form, password_form=password_form)

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from .. import fragments, permissions
 from ..extensions import db
@@ -253,9 +253,10 @@ def reply(thread_id: int):
             except BoardInputError as error:
                 getattr(form, error.field or "body").errors.append(str(error.message))
             else:
-                guard.flag_if_confirmed("post", post.id)
+                post_id = inspect(post).identity[0]  # known without reloading the committed row
+                guard.flag_if_confirmed("post", post_id)
                 flash(_("Your reply has been published."), "success")
-                return redirect(url_for("board.post_link", post_id=post.id))
+                return redirect(url_for("board.post_link", post_id=post_id))
     status = 422 if any(f.errors for f in form) else 200
     return render_template("board/reply.html", thread=thread, form=form, preview=preview,
                            personal_data=personal_data), status

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from .. import permissions
 from ..extensions import db
@@ -77,12 +77,12 @@ def _bump_counters(thread: Thread, category: Category, *, new_thread: bool, now)
             last_post_at=now,
         )
     )
-    db.session.execute(
+    number = db.session.execute(
         update(Thread)
         .where(Thread.id == thread.id)
         .values(post_count=Thread.post_count + 1, last_post_at=now)
-    )
-    number = db.session.scalar(select(Thread.post_count).where(Thread.id == thread.id))
+        .returning(Thread.post_count)
+    ).scalar_one()
     db.session.expire(category, ["post_count", "thread_count", "last_post_at"])
     db.session.expire(thread, ["post_count", "last_post_at"])
     return number

@@ -119,7 +119,8 @@ def posts_html(facts: ThreadFacts, thread: Thread) -> list[Markup]:
         (post_id, ("post", post_id, *viewer, author_id == reader_id, *extra))
         for post_id, author_id in facts.posts
     ]
-    found = {post_id: fragments.cached_html(key) for post_id, key in keys}
+    cached = fragments.cached_html_many([key for _, key in keys])
+    found = {post_id: html for (post_id, _), html in zip(keys, cached, strict=True)}
     missing = [post_id for post_id, html in found.items() if html is None]
     if missing:
         loaded = db.session.scalars(
