@@ -432,3 +432,30 @@ def test_concurrent_writer_processes_lose_nothing(app, app_config):
     with app.test_request_context():
         assert engine.run(AnonymousUserMixin(), "kinkajou").total == 24
     assert_in_sync(app)
+
+
+def test_a_searcher_taken_before_the_index_changes_stays_usable(tmp_path):
+    """Another part of the same request may reopen the searcher after a change: the one taken
+    first keeps working until the change after that."""
+    from forum.search.index import IndexHandle
+
+    idx = IndexHandle(tmp_path / "handle")
+    path = idx.new_dir()
+    ix = idx.create_index(path)
+    idx.switch_to(path)
+
+    def add(n: int) -> None:
+        with ix.writer() as writer:
+            writer.add_document(key=f"thread:{n}", kind="thread", obj_id=n, title=f"hilo {n}")
+
+    add(1)
+    first = idx.searcher()
+    add(2)
+    second = idx.searcher()
+    assert second is not first
+    assert first.doc_count() == 1 and second.doc_count() == 2  # both open, each its snapshot
+    add(3)
+    assert idx.searcher().doc_count() == 3
+    assert second.doc_count() == 2  # the one retired last is still open
+    assert first.ixreader.is_closed  # the one before that was closed
+    idx.close()

@@ -80,6 +80,9 @@ class IndexHandle:
         self._ix_dir = None
         self._searcher = None
         self._searcher_gen = None
+        # The searcher replaced last: still open, so a caller that took it a moment before the
+        # index changed (within the same request) can finish with it; closed at the next change.
+        self._retired = None
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -181,7 +184,7 @@ class IndexHandle:
             ix = self.open_current()
             generation = ix.latest_generation()
             if self._searcher is None or generation != self._searcher_gen:
-                self._close_searcher()
+                self._retire_searcher()
                 self._searcher = ix.searcher()
                 self._searcher_gen = generation
             return self._searcher
@@ -191,18 +194,23 @@ class IndexHandle:
         """The index generation the current searcher reads (None before one is opened)."""
         return self._searcher_gen
 
-    def _close_searcher(self) -> None:
-        if self._searcher is not None:
-            try:
-                self._searcher.close()
-            except Exception:  # a searcher on removed files may fail to close; drop it anyway
-                pass
+    def _retire_searcher(self) -> None:
+        """Keep the current searcher open as the retired one; close the one retired before."""
+        retired, self._retired = self._retired, self._searcher
         self._searcher = None
+        self._searcher_gen = None
+        _close_quietly(retired)
+
+    def _close_searcher(self) -> None:
+        """Close the current and the retired searchers."""
+        _close_quietly(self._searcher)
+        _close_quietly(self._retired)
+        self._searcher = self._retired = None
         self._searcher_gen = None
 
     def _reset(self) -> None:
         """After a fork, never share the parent's open files."""
-        self._searcher = None
+        self._searcher = self._retired = None
         self._searcher_gen = None
         self._ix = None
         self._ix_dir = None
@@ -214,6 +222,14 @@ class IndexHandle:
             self._close_searcher()
             self._ix = None
             self._ix_dir = None
+
+
+def _close_quietly(searcher) -> None:
+    if searcher is not None:
+        try:
+            searcher.close()
+        except Exception:  # a searcher on removed files may fail to close; drop it anyway
+            pass
 
 
 def handle(app=None) -> IndexHandle:
