@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
+import os
+
+os.environ.setdefault("DISABLE_SQLALCHEMY_CEXT_RUNTIME", "1")  # as the application does
+
+import shutil  # noqa: E402
 import uuid
 from pathlib import Path
 
