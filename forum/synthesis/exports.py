@@ -10,11 +10,6 @@ import io
 import re
 from dataclasses import dataclass
 
-import docx
-from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -110,6 +105,10 @@ def _strip_inline(text: str) -> str:
 
 
 def _add_hyperlink(paragraph, url: str, text: str) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     part = paragraph.part
     rel_id = part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
@@ -181,6 +180,10 @@ def _write_text_with_citations(paragraph, text: str, sources: dict[str, Source],
 
 def report_docx(version: ReportVersion, user, language: str) -> bytes:
     """The report version as a Word document in its language."""
+    # python-docx (and lxml under it) is loaded only by the processes that write a document
+    import docx
+    from docx.shared import Pt
+
     sources, _hidden = sources_for(version, user, language)
     document = docx.Document()
     document.styles["Normal"].font.name = "Calibri"
