@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 # templates/_macros hold messages too.
 BABEL_IGNORE_DIRS := .* node_modules build dist instance
 
-.PHONY: install run test lint translations extract-messages update-translations serve clean bench bench-search \
+.PHONY: install run test lint translations extract-messages update-translations serve clean bench bench-search soak \
 	validate-html security security-tools
 
 $(BIN)/python:
@@ -57,6 +57,11 @@ test: translations
 # Page-speed benchmark (not a test): BENCH_ARGS="--size large --database postgresql+psycopg://..."
 bench: translations
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Soak test (not a test): mixed load on the last `make bench` data until SOAK_MINUTES pass;
+# fails if a worker process dies.
+soak: translations
+	$(BIN)/python -m bench.soak --minutes $(or $(SOAK_MINUTES),5)
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,15 +6,9 @@ import importlib
 import os
 from pathlib import Path
 
-# SQLAlchemy's compiled (Cython) result and collection helpers crashed gunicorn workers with a
-# segmentation fault during garbage collection under sustained load (2.0 and 2.1 alike); the
-# pure-Python implementation does not. Set before SQLAlchemy is first imported; an empty
-# value in the environment turns the compiled helpers back on.
-os.environ.setdefault("DISABLE_SQLALCHEMY_CEXT_RUNTIME", "1")
+from flask import Flask
 
-from flask import Flask  # noqa: E402
-
-from .extensions import babel, csrf, db, login_manager  # noqa: E402
+from .extensions import babel, csrf, db, login_manager
 
 # Each feature is one blueprint package exposing `bp`; registered in this order.
 BLUEPRINTS = (

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("DISABLE_SQLALCHEMY_CEXT_RUNTIME", "1")  # as the application does
-
-import shutil  # noqa: E402
+import shutil
 import uuid
 from pathlib import Path
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 
 def test_home_page_in_three_languages(client):
     for lang, expected in [("en", "Consular Practice Exchange"), ("es", 'lang="es"'), ("fr", 'lang="fr"')]:
@@ -115,15 +112,3 @@ def test_seed_delegations_is_idempotent(runner):
     assert result.exit_code == 0 and "0 delegations added." in result.output
     assert db.session.scalar(select(func.count(Delegation.id))) == before
 
-
-def test_sqlalchemy_runs_without_its_compiled_helpers():
-    """They crashed workers under load (see forum/__init__.py): the application turns them off."""
-    import subprocess
-    import sys
-
-    code = "import wsgi; from sqlalchemy.util import _has_cy; print(_has_cy.HAS_CYEXTENSION)"
-    env = {k: v for k, v in os.environ.items() if k != "DISABLE_SQLALCHEMY_CEXT_RUNTIME"}
-    env["FORUM_ENV"] = "development"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                            cwd=Path(__file__).resolve().parent.parent, timeout=120)
-    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
