@@ -8,12 +8,12 @@ import re
 from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from .. import permissions
 from ..extensions import db
-from ..models import Category, Post, Role, Thread, Visibility
+from ..models import Category, Post, Role, Tag, Thread, Visibility, thread_tag
 
 
 def fail(code: int, message: str) -> None:
@@ -39,19 +39,24 @@ def check_page_range(pagination, page: int) -> None:
 
 
 def thread_options():
-    """Everything a thread header shows, in one statement."""
+    """Everything a thread header shows but its tags (see `load_thread`)."""
     return (
         joinedload(Thread.category),
         joinedload(Thread.author),
         joinedload(Thread.delegation),
-        joinedload(Thread.tags),
     )
 
 
 def load_thread(thread_id: int) -> Thread:
     """A thread with its header data, or 404."""
+    # Tags through plain outer joins: a joined load would nest the tag join, which SQLite
+    # materializes in full (8 ms at 300 tags instead of 0.7 ms).
     thread = db.session.scalars(
-        select(Thread).where(Thread.id == thread_id).options(*thread_options())
+        select(Thread)
+        .outerjoin(thread_tag, thread_tag.c.thread_id == Thread.id)
+        .outerjoin(Tag, Tag.id == thread_tag.c.tag_id)
+        .where(Thread.id == thread_id)
+        .options(*thread_options(), contains_eager(Thread.tags))
     ).unique().first()
     if thread is None:
         fail(404, _("This thread does not exist or is no longer available."))
