@@ -360,6 +360,11 @@ def main() -> None:
                 post_env = os.environ | {"BENCH_BODY": body, "BENCH_COOKIE": cookie}
                 figures = measure(server, reply_path, args, None, BENCH / "post.lua", post_env)
                 rows.append(("reply POST (logged in)", figures, sql))
+                # one connection per worker: a reply's own latency, without queueing behind
+                # the other connections' writes
+                alone = argparse.Namespace(**(vars(args) | {"connections": WORKERS}))
+                figures = measure(server, reply_path, alone, None, BENCH / "post.lua", post_env)
+                rows.append((f"reply POST, {WORKERS} connections", figures, sql))
             else:
                 rows.append(("reply POST (logged in)", None, f"status {status}"))
         else:
