@@ -8,10 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from .. import permissions
+from .. import fragments, permissions
 from ..extensions import db
-from ..i18n import language_name
-from ..models import CONTENT_LANGUAGES, Category, Delegation, GlossaryEntry
+from ..i18n import current_language, language_name
+from ..models import CONTENT_LANGUAGES, Category, GlossaryEntry
+from ..reference_cache import delegation_directory
 from . import bp, engine, related, services
 from .forms import GlossaryForm, SearchForm
 from .index import IndexUnavailable
@@ -28,16 +29,31 @@ def _catch_up() -> None:
               max_batches=app.config["SEARCH_REQUEST_SYNC_BATCHES"])
 
 
+def _readable_categories() -> tuple[tuple[str, dict[str, str]], ...]:
+    """(slug, names by language) of the categories the reader can see, cached per kind of
+    reader under the content generation."""
+
+    def load():
+        rows = db.session.execute(
+            select(Category.slug, Category.name_en, Category.name_es, Category.name_fr)
+            .where(permissions.visible_categories(current_user)).order_by(Category.position)
+        )
+        return tuple((slug, {"en": en, "es": es, "fr": fr}) for slug, en, es, fr in rows)
+
+    return fragments.cached_value(("search-categories", *fragments.viewer_key()), load)
+
+
 def _search_form() -> SearchForm:
     form = SearchForm(request.args)
     any_choice = [SelectChoice("", _("Any"))]
-    delegations = db.session.scalars(select(Delegation).order_by(Delegation.position)).all()
-    form.country.choices = any_choice + [SelectChoice(d.code, d.name) for d in delegations]
-    categories = db.session.scalars(
-        select(Category).where(permissions.visible_categories(current_user))
-        .order_by(Category.position)
-    ).all()
-    form.category.choices = any_choice + [SelectChoice(c.slug, c.name) for c in categories]
+    lang = current_language()
+    form.country.choices = any_choice + [
+        SelectChoice(d["code"], d["names"].get(lang) or d["names"]["en"])
+        for d in delegation_directory()
+    ]
+    form.category.choices = any_choice + [
+        SelectChoice(slug, names.get(lang) or names["en"]) for slug, names in _readable_categories()
+    ]
     form.lang.choices = any_choice + [SelectChoice(code, language_name(code)) for code in CONTENT_LANGUAGES]
     form.kind.choices = any_choice + [SelectChoice(k, str(KINDS[k].label)) for k in result_kinds()]
     return form
