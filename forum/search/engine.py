@@ -24,8 +24,9 @@ from .. import permissions
 from ..extensions import db
 from ..i18n import language_name
 from ..models import Category, Delegation, Tag
-from . import concepts
+from . import concepts, docsets
 from .analysis import analyze, fold
+from .phrases import phrase_query
 from .query import ParsedQuery, Term, parse
 from .registry import KINDS, ResultItem, result_kinds
 from .writer import searcher as open_searcher
@@ -98,11 +99,11 @@ def _term_query(term: Term, fields) -> wq.Query | None:
     if not stems:
         return None
     if term.phrase and len(stems) > 1:
-        return wq.Or([wq.Phrase(f, stems) for f in fields])
+        return wq.Or([phrase_query(f, stems) for f in fields])
     return _word_query(stems, fields)
 
 
-def text_query(parsed: ParsedQuery) -> wq.Query | None:
+def text_query(parsed: ParsedQuery, searcher=None) -> wq.Query | None:
     """The text part: required clauses (expanded through the glossary and tag concepts)."""
     fields = ["title"] if parsed.in_title else ["title", "body"]
     built: list[tuple[tuple[str, ...] | None, wq.Query]] = []
@@ -115,8 +116,10 @@ def text_query(parsed: ParsedQuery) -> wq.Query | None:
         built.append((stems, alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)))
     if not built:
         return None
+    if searcher is None:
+        searcher = open_searcher()
     all_stems = [s for stems, _q in built if stems for s in stems]
-    for covered, others in concepts.glossary_expansions(all_stems):
+    for covered, others in concepts.glossary_expansions(all_stems, searcher):
         group = [(stems, q) for stems, q in built if stems and set(stems) <= covered]
         if not group:
             continue
@@ -126,15 +129,15 @@ def text_query(parsed: ParsedQuery) -> wq.Query | None:
         built = rest + [(None, expanded)]
     main = built[0][1] if len(built) == 1 else wq.And([q for _s, q in built])
     if not parsed.in_title and all(len(c.alternatives) == 1 for c in parsed.clauses):
-        tag_id = concepts.tag_for_text(" ".join(c.alternatives[0].text for c in parsed.clauses))
+        tag_id = concepts.tag_for_text(" ".join(c.alternatives[0].text for c in parsed.clauses), searcher)
         if tag_id is not None:
             main = wq.Or([main, wq.Term("tags", str(tag_id), boost=2.0)])
     return main
 
 
-def full_query(parsed: ParsedQuery) -> wq.Query:
+def full_query(parsed: ParsedQuery, searcher=None) -> wq.Query:
     """Text query with exclusions; everything when only filters were given."""
-    main = text_query(parsed)
+    main = text_query(parsed, searcher)
     fields = ["title"] if parsed.in_title else ["title", "body"]
     excluded = [q for q in (_term_query(t, fields) for t in parsed.excluded) if q]
     if main is None:
@@ -226,13 +229,6 @@ def filter_query(user, parsed: ParsedQuery) -> list[wq.Query]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _columns(searcher, name):
-    reader = searcher.reader()
-    if not reader.has_column(name):
-        return None
-    return reader.column_reader(name)
-
-
 def _sample(docs: list[int], cap: int) -> tuple[list[int], int]:
     if len(docs) <= cap:
         return docs, 1
@@ -244,20 +240,16 @@ def _facets(searcher, docs: list[int], parsed: ParsedQuery, cap: int) -> tuple[l
     sample, step = _sample(docs, cap)
     counts: dict[str, Counter] = {}
     for name in FACETS:
-        column = _columns(searcher, name)
+        values = docsets.column_values(searcher, name, split=(name == "tags"))
         counter: Counter = Counter()
-        if column is not None:
-            for docnum in sample:
-                value = column[docnum]
-                if isinstance(value, bytes):
-                    value = value.decode("utf-8")
-                if not value:
-                    continue
-                if name == "tags":
-                    counter.update(value.split())
-                else:
-                    counter[value] += 1
-        counts[name] = Counter({k: v * step for k, v in counter.items()})
+        if values is not None:
+            found = [v for v in map(values.__getitem__, sample) if v is not None]
+            if name == "tags":
+                for tags in found:
+                    counter.update(tags)
+            else:
+                counter.update(found)
+        counts[name] = Counter({k: v * step for k, v in counter.items()}) if step > 1 else counter
     return _label_facets(counts, parsed), step > 1
 
 
@@ -319,34 +311,9 @@ def _shorten(text: str, size: int = 240) -> str:
     return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + " …"
 
 
-_filter_cache: dict = {"searcher": None, "sets": {}}
-
-
 def filter_docs(searcher, parts: list[wq.Query]) -> frozenset[int]:
-    """Documents matching every filter part; each part's set is kept while the searcher lives.
-
-    Visibility filters are the same for every search of a role, and a searcher lives until the
-    index changes, so most searches only intersect cached sets.
-    """
-    if _filter_cache["searcher"] is not searcher:
-        _filter_cache["searcher"] = searcher
-        _filter_cache["sets"] = {}
-    sets = _filter_cache["sets"]
-    result = None
-    for part in sorted(parts, key=repr):
-        key = repr(part)
-        docs = sets.get(key)
-        if docs is None:
-            docs = frozenset(searcher.docs_for_query(part))
-            if len(sets) > 512:
-                sets.clear()
-            sets[key] = docs
-        result = docs if result is None else result & docs
-        if not result:
-            break
-    if result is None:
-        result = frozenset(searcher.docs_for_query(wq.Every()))
-    return result
+    """Documents matching every filter part (kept while the searcher lives: see docsets)."""
+    return docsets.filter_docs(searcher, parts)
 
 
 def matched_docs(searcher, q, parts) -> list[int]:
@@ -354,7 +321,8 @@ def matched_docs(searcher, q, parts) -> list[int]:
     allowed = filter_docs(searcher, parts if isinstance(parts, list) else [parts])
     if isinstance(q, wq.Every) or not allowed:
         return sorted(allowed)
-    return sorted(allowed.intersection(searcher.docs_for_query(q)))
+    # `allowed` holds live documents only, so the raw sets need no deletion check.
+    return sorted(allowed.intersection(docsets.raw_docs(searcher, q)))
 
 
 def collapsed_hits(searcher, q, allowed, wanted: int, **kwargs) -> list:
@@ -362,9 +330,12 @@ def collapsed_hits(searcher, q, allowed, wanted: int, **kwargs) -> list:
 
     Whoosh's own `collapse` is ignored when a filter is given, so groups are collapsed here.
     """
+    if not allowed:
+        return []  # (Whoosh ignores an empty filter: it would return every match)
     limit = max(wanted * 3, 30)
+    allowed_docs = docsets.AllowedDocs(allowed if isinstance(allowed, (set, frozenset)) else set(allowed))
     while True:
-        results = searcher.search(q, filter=set(allowed), limit=limit, terms=True, **kwargs)
+        results = searcher.search(q, filter=allowed_docs, limit=limit, **kwargs)
         results.fragmenter = ContextFragmenter(maxchars=260, surround=70)
         results.formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t",
                                           between=" … ")
@@ -402,15 +373,15 @@ def run(user, raw: str, *, extra_filters: dict | None = None, order: str = "rele
         outcome.related_tags = popular_tags(user)
         return outcome
     searcher = open_searcher()
-    q = full_query(parsed)
+    q = full_query(parsed, searcher)
     parts = filter_query(user, parsed)
     docs = matched_docs(searcher, q, parts)
     outcome.total = len(docs)
-    groups_col = _columns(searcher, "group")
+    groups = docsets.column_values(searcher, "group")
     cap = current_app.config["SEARCH_FACET_SAMPLE"]
     sample, step = _sample(docs, cap)
-    if groups_col is not None:
-        outcome.total_groups = len({groups_col[d] for d in sample}) * step
+    if groups is not None:
+        outcome.total_groups = len(set(map(groups.__getitem__, sample))) * step
         outcome.approximate = step > 1
     outcome.facets, approx = _facets(searcher, docs, parsed, cap)
     outcome.approximate = outcome.approximate or approx
@@ -499,6 +470,6 @@ def did_you_mean(user, parsed: ParsedQuery, searcher) -> str | None:
     candidate = parse(corrected)
     candidate.filters = parsed.filters
     candidate.before, candidate.after, candidate.in_title = parsed.before, parsed.after, parsed.in_title
-    if matched_docs(searcher, full_query(candidate), filter_query(user, candidate)):
+    if matched_docs(searcher, full_query(candidate, searcher), filter_query(user, candidate)):
         return corrected
     return None
