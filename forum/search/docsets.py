@@ -130,7 +130,7 @@ def raw_docs(searcher, q) -> set[int] | frozenset[int]:
         for sub in q.subqueries:
             result |= raw_docs(searcher, sub)
         return result
-    if kind is wq.AndNot:
+    if isinstance(q, wq.AndNot):
         positive = raw_docs(searcher, q.a)
         if not positive:
             return positive

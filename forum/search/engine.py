@@ -26,7 +26,7 @@ from ..i18n import language_name
 from ..models import Category, Delegation, Tag
 from . import concepts, docsets
 from .analysis import analyze, fold
-from .phrases import phrase_query
+from .queries import Excluding, phrase_query
 from .query import ParsedQuery, Term, parse
 from .registry import KINDS, ResultItem, result_kinds
 from .writer import searcher as open_searcher
@@ -143,7 +143,7 @@ def full_query(parsed: ParsedQuery, searcher=None) -> wq.Query:
     if main is None:
         main = wq.Every()
     if excluded:
-        main = wq.AndNot(main, wq.Or(excluded) if len(excluded) > 1 else excluded[0])
+        main = Excluding(main, wq.Or(excluded) if len(excluded) > 1 else excluded[0])
     return main
 
 

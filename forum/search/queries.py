@@ -1,4 +1,7 @@
-"""Exact phrases, answered from the word-pair fields instead of positions in every document.
+"""Query classes: exact phrases from the word-pair fields, and an exclusion that holds.
+
+Phrases
+-------
 
 Whoosh checks a `Phrase` by reading the positions of its words in every document that holds
 all of them: for two frequent words that is most of the index. The index also stores, for the
@@ -12,12 +15,18 @@ made by `analysis.PairFilter` after the same analysis, so stop words are skipped
 
 The words themselves are part of each query so that scores and highlights keep working on the
 title and body fields.
+
+Exclusions
+----------
+Whoosh's `AndNotMatcher` checks its first document against the excluded side only when both
+sides start on the same document: when the excluded term's first document comes earlier, the
+first match of each segment is kept even if it holds the excluded term. `Excluding` checks it.
 """
 
 from __future__ import annotations
 
 from whoosh import query as wq
-from whoosh.matching import IntersectionMatcher, NullMatcher, WrappingMatcher
+from whoosh.matching import AndNotMatcher, IntersectionMatcher, NullMatcher, WrappingMatcher
 from whoosh.query.spans import SpanNear2, SpanWrappingMatcher
 from whoosh.util import make_binary_tree
 
@@ -83,3 +92,17 @@ class _GatedPhraseMatcher(SpanNear2.SpanNear2Matcher):
         # Skipping a block by quality would land on a document whose positions were not
         # checked: never skip, every candidate is checked.
         return False
+
+
+class Excluding(wq.AndNot):
+    """Documents matching `a` and not `b` (see the module docstring)."""
+
+    def matcher(self, searcher, context=None):
+        return _AndNotMatcher(self.a.matcher(searcher, context),
+                              self.b.matcher(searcher, searcher.boolean_context()))
+
+
+class _AndNotMatcher(AndNotMatcher):
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
