@@ -395,7 +395,7 @@ def run(user, raw: str, *, extra_filters: dict | None = None, order: str = "rele
         hits = collapsed_hits(searcher, q, docs, outcome.page * per_page, **kwargs)
         outcome.groups = _load_groups(user, hits[(outcome.page - 1) * per_page:])
     if parsed.has_text:
-        outcome.related_tags = related_tags(user, parsed, outcome.facets)
+        outcome.related_tags = related_tags(user, parsed, outcome.facets, searcher=searcher)
         if outcome.total == 0 or len(outcome.groups) == 0:
             outcome.suggestion = did_you_mean(user, parsed, searcher)
     return outcome
@@ -429,15 +429,18 @@ def popular_tags(user, limit: int = 12) -> list:
     ).all()
 
 
-def related_tags(user, parsed: ParsedQuery, facets: list[Facet], limit: int = 8) -> list:
+def related_tags(user, parsed: ParsedQuery, facets: list[Facet], limit: int = 8, searcher=None) -> list:
     """Tags named like the query, then the tags most common among the visible results."""
     ids: list[int] = []
     words = [analyze(t.text) for c in parsed.clauses for t in c.alternatives]
     stems = [s for group in words for s in group]
     if stems:
-        searcher = open_searcher()
-        q = wq.Or([wq.Term(f, s) for s in stems for f in ("title", "body")])
-        for hit in searcher.search(q, filter=wq.Term("kind", "tag"), limit=limit):
+        if searcher is None:
+            searcher = open_searcher()
+        words_q = wq.Or([wq.Term(f, s) for s in stems for f in ("title", "body")])
+        # Driven by the few tag documents, not by every document holding the words (the
+        # kind term adds the same score to every tag, so the order is the words' order).
+        for hit in searcher.search(wq.And([wq.Term("kind", "tag"), words_q]), limit=limit):
             ids.append(hit["obj_id"])
     slugs = [v.value for f in facets if f.name == "tag" for v in f.values]
     tags = {t.id: t for t in db.session.scalars(
