@@ -81,7 +81,16 @@ def live_docs(searcher) -> frozenset[int]:
     """Every document number that is not deleted."""
     state = _for(searcher)
     if state.live is None:
-        state.live = frozenset(searcher.reader().all_doc_ids())
+        live: set[int] = set()
+        for leaf, offset in searcher.reader().leaf_readers():
+            segment = leaf.segment()
+            if segment is None:
+                live.update(offset + d for d in leaf.all_doc_ids())
+                continue
+            live.update(range(offset, offset + leaf.doc_count_all()))
+            if segment.has_deletions():
+                live.difference_update(offset + d for d in segment.deleted_docs())
+        state.live = frozenset(live)
     return state.live
 
 

@@ -316,13 +316,18 @@ def filter_docs(searcher, parts: list[wq.Query]) -> frozenset[int]:
     return docsets.filter_docs(searcher, parts)
 
 
-def matched_docs(searcher, q, parts) -> list[int]:
-    """Document numbers of every visible match, in index order."""
+def matched_set(searcher, q, parts) -> frozenset[int] | set[int]:
+    """Document numbers of every visible match."""
     allowed = filter_docs(searcher, parts if isinstance(parts, list) else [parts])
     if isinstance(q, wq.Every) or not allowed:
-        return sorted(allowed)
+        return allowed
     # `allowed` holds live documents only, so the raw sets need no deletion check.
-    return sorted(allowed.intersection(docsets.raw_docs(searcher, q)))
+    return allowed.intersection(docsets.raw_docs(searcher, q))
+
+
+def matched_docs(searcher, q, parts) -> list[int]:
+    """Document numbers of every visible match, in index order."""
+    return sorted(matched_set(searcher, q, parts))
 
 
 def collapsed_hits(searcher, q, allowed, wanted: int, **kwargs) -> list:
@@ -375,7 +380,8 @@ def run(user, raw: str, *, extra_filters: dict | None = None, order: str = "rele
     searcher = open_searcher()
     q = full_query(parsed, searcher)
     parts = filter_query(user, parsed)
-    docs = matched_docs(searcher, q, parts)
+    matched = matched_set(searcher, q, parts)
+    docs = sorted(matched)
     outcome.total = len(docs)
     groups = docsets.column_values(searcher, "group")
     cap = current_app.config["SEARCH_FACET_SAMPLE"]
@@ -392,7 +398,7 @@ def run(user, raw: str, *, extra_filters: dict | None = None, order: str = "rele
     outcome.page = max(page, 1)
     if docs:
         kwargs = {"sortedby": "created", "reverse": True} if order == "newest" else {}
-        hits = collapsed_hits(searcher, q, docs, outcome.page * per_page, **kwargs)
+        hits = collapsed_hits(searcher, q, matched, outcome.page * per_page, **kwargs)
         outcome.groups = _load_groups(user, hits[(outcome.page - 1) * per_page:])
     if parsed.has_text:
         outcome.related_tags = related_tags(user, parsed, outcome.facets, searcher=searcher)
