@@ -114,7 +114,7 @@ def _term_docs(searcher, fieldname: str, text) -> set[int]:
         if (fieldname, text) not in reader:
             continue
         matcher = reader.postings(fieldname, text)
-        if isinstance(matcher, FilterMatcher):  # a segment with deletions: see the docstring
+        if isinstance(matcher, FilterMatcher):  # hides deleted documents: callers do that
             matcher = matcher.child
         ids = _posting_ids(matcher)
         out.update(ids if not offset else (d + offset for d in ids))
@@ -152,7 +152,8 @@ def raw_docs(searcher, q) -> set[int] | frozenset[int]:
 
 
 def query_docs(searcher, q) -> set[int] | frozenset[int]:
-    """Every live document matching `q` (the same set as Whoosh's `docs_for_query`)."""
+    """Every live document matching `q` (what Whoosh's `docs_for_query` answers, without the
+    AndNot slip described in queries.py)."""
     docs = raw_docs(searcher, q)
     if searcher.reader().has_deletions():
         docs = live_docs(searcher).intersection(docs)
