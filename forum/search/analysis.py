@@ -109,6 +109,38 @@ def multilingual_analyzer():
     )
 
 
+class PairFilter(Filter):
+    """Join each index term to the next one ("a b"): an exact two-word phrase becomes one term.
+
+    Runs at the end of the multilingual chain, so stop words are already gone and the pairs
+    are made of the same stems a phrase query looks for.
+    """
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            if token.stopped:
+                continue
+            text = token.text
+            if previous is not None:
+                token.text = f"{previous} {text}"
+                yield token
+            previous = text
+
+
+def pair_analyzer():
+    """The multilingual analyzer followed by `PairFilter`: the terms of the word-pair fields."""
+    return multilingual_analyzer() | PairFilter()
+
+
+def word_pairs(stems: list[str]) -> list[str]:
+    """The word-pair terms of a list of index terms (as `PairFilter` makes them)."""
+    return [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+
+
 def spelling_analyzer():
     """Words as typed but lowercased and without accents: the vocabulary for suggestions."""
     return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)

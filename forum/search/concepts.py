@@ -17,6 +17,7 @@ from whoosh import query as wq
 from ..delegations import COUNTRIES
 from ..extensions import db
 from ..models import Category, Delegation, Tag, User, tag_key
+from . import docsets
 from .analysis import fold
 
 LANGUAGE_NAMES = {
@@ -40,17 +41,35 @@ def glossary_expansions(stems: list[str], searcher=None) -> list[tuple[set[str],
     Glossary entries are documents of the index (kept current through the change log), so
     this costs no SQL.
     """
-    present = set(stems)
+    present = frozenset(stems)
     if not present:
         return []
     if searcher is None:
         from .writer import searcher as open_searcher
 
         searcher = open_searcher()
-    q = wq.And([wq.Term("kind", "glossary"), wq.Or([wq.Term("gstems", s) for s in present])])
-    matches = []
-    for docnum in searcher.docs_for_query(q):
+    found = docsets.remembered(searcher, ("expansions", present),
+                               lambda: _glossary_expansions(present, searcher))
+    return [(set(covered), list(others)) for covered, others in found]
+
+
+def _glossary_entries(searcher) -> tuple[dict[str, set[int]], dict[int, list[tuple[str, ...]]]]:
+    """Every glossary document of the index: (stem -> document numbers, number -> variants)."""
+    by_stem: dict[str, set[int]] = {}
+    variants_of: dict[int, list[tuple[str, ...]]] = {}
+    for docnum in searcher.docs_for_query(wq.Term("kind", "glossary")):
         variants = [tuple(v) for v in searcher.stored_fields(docnum).get("variants") or []]
+        variants_of[docnum] = variants
+        for stem in {s for v in variants for s in v}:
+            by_stem.setdefault(stem, set()).add(docnum)
+    return by_stem, variants_of
+
+
+def _glossary_expansions(present: frozenset[str], searcher) -> list:
+    by_stem, variants_of = docsets.remembered(searcher, ("glossary",), lambda: _glossary_entries(searcher))
+    matches = []
+    for docnum in sorted(set().union(*(by_stem.get(s, ()) for s in present))):
+        variants = variants_of[docnum]
         for variant in variants:
             if set(variant) <= present:
                 matches.append((variant, variants))
@@ -82,6 +101,10 @@ def tag_for_text(text: str, searcher=None) -> int | None:
         from .writer import searcher as open_searcher
 
         searcher = open_searcher()
+    return docsets.remembered(searcher, ("tag", key), lambda: _tag_for_key(key, searcher))
+
+
+def _tag_for_key(key: str, searcher) -> int | None:
     docnum = next(iter(searcher.docs_for_query(wq.Term("tagkeys", key))), None)
     if docnum is None:
         return None

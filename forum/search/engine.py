@@ -24,8 +24,9 @@ from .. import permissions
 from ..extensions import db
 from ..i18n import language_name
 from ..models import Category, Delegation, Tag
-from . import concepts
+from . import concepts, docsets
 from .analysis import analyze, fold
+from .queries import Excluding, phrase_query
 from .query import ParsedQuery, Term, parse
 from .registry import KINDS, ResultItem, result_kinds
 from .writer import searcher as open_searcher
@@ -98,11 +99,11 @@ def _term_query(term: Term, fields) -> wq.Query | None:
     if not stems:
         return None
     if term.phrase and len(stems) > 1:
-        return wq.Or([wq.Phrase(f, stems) for f in fields])
+        return wq.Or([phrase_query(f, stems) for f in fields])
     return _word_query(stems, fields)
 
 
-def text_query(parsed: ParsedQuery) -> wq.Query | None:
+def text_query(parsed: ParsedQuery, searcher=None) -> wq.Query | None:
     """The text part: required clauses (expanded through the glossary and tag concepts)."""
     fields = ["title"] if parsed.in_title else ["title", "body"]
     built: list[tuple[tuple[str, ...] | None, wq.Query]] = []
@@ -115,8 +116,10 @@ def text_query(parsed: ParsedQuery) -> wq.Query | None:
         built.append((stems, alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)))
     if not built:
         return None
+    if searcher is None:
+        searcher = open_searcher()
     all_stems = [s for stems, _q in built if stems for s in stems]
-    for covered, others in concepts.glossary_expansions(all_stems):
+    for covered, others in concepts.glossary_expansions(all_stems, searcher):
         group = [(stems, q) for stems, q in built if stems and set(stems) <= covered]
         if not group:
             continue
@@ -126,21 +129,21 @@ def text_query(parsed: ParsedQuery) -> wq.Query | None:
         built = rest + [(None, expanded)]
     main = built[0][1] if len(built) == 1 else wq.And([q for _s, q in built])
     if not parsed.in_title and all(len(c.alternatives) == 1 for c in parsed.clauses):
-        tag_id = concepts.tag_for_text(" ".join(c.alternatives[0].text for c in parsed.clauses))
+        tag_id = concepts.tag_for_text(" ".join(c.alternatives[0].text for c in parsed.clauses), searcher)
         if tag_id is not None:
             main = wq.Or([main, wq.Term("tags", str(tag_id), boost=2.0)])
     return main
 
 
-def full_query(parsed: ParsedQuery) -> wq.Query:
+def full_query(parsed: ParsedQuery, searcher=None) -> wq.Query:
     """Text query with exclusions; everything when only filters were given."""
-    main = text_query(parsed)
+    main = text_query(parsed, searcher)
     fields = ["title"] if parsed.in_title else ["title", "body"]
     excluded = [q for q in (_term_query(t, fields) for t in parsed.excluded) if q]
     if main is None:
         main = wq.Every()
     if excluded:
-        main = wq.AndNot(main, wq.Or(excluded) if len(excluded) > 1 else excluded[0])
+        main = Excluding(main, wq.Or(excluded) if len(excluded) > 1 else excluded[0])
     return main
 
 
@@ -226,13 +229,6 @@ def filter_query(user, parsed: ParsedQuery) -> list[wq.Query]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _columns(searcher, name):
-    reader = searcher.reader()
-    if not reader.has_column(name):
-        return None
-    return reader.column_reader(name)
-
-
 def _sample(docs: list[int], cap: int) -> tuple[list[int], int]:
     if len(docs) <= cap:
         return docs, 1
@@ -244,20 +240,16 @@ def _facets(searcher, docs: list[int], parsed: ParsedQuery, cap: int) -> tuple[l
     sample, step = _sample(docs, cap)
     counts: dict[str, Counter] = {}
     for name in FACETS:
-        column = _columns(searcher, name)
+        values = docsets.column_values(searcher, name, split=(name == "tags"))
         counter: Counter = Counter()
-        if column is not None:
-            for docnum in sample:
-                value = column[docnum]
-                if isinstance(value, bytes):
-                    value = value.decode("utf-8")
-                if not value:
-                    continue
-                if name == "tags":
-                    counter.update(value.split())
-                else:
-                    counter[value] += 1
-        counts[name] = Counter({k: v * step for k, v in counter.items()})
+        if values is not None:
+            found = [v for v in map(values.__getitem__, sample) if v is not None]
+            if name == "tags":
+                for tags in found:
+                    counter.update(tags)
+            else:
+                counter.update(found)
+        counts[name] = Counter({k: v * step for k, v in counter.items()}) if step > 1 else counter
     return _label_facets(counts, parsed), step > 1
 
 
@@ -319,42 +311,23 @@ def _shorten(text: str, size: int = 240) -> str:
     return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + " …"
 
 
-_filter_cache: dict = {"searcher": None, "sets": {}}
-
-
 def filter_docs(searcher, parts: list[wq.Query]) -> frozenset[int]:
-    """Documents matching every filter part; each part's set is kept while the searcher lives.
+    """Documents matching every filter part (kept while the searcher lives: see docsets)."""
+    return docsets.filter_docs(searcher, parts)
 
-    Visibility filters are the same for every search of a role, and a searcher lives until the
-    index changes, so most searches only intersect cached sets.
-    """
-    if _filter_cache["searcher"] is not searcher:
-        _filter_cache["searcher"] = searcher
-        _filter_cache["sets"] = {}
-    sets = _filter_cache["sets"]
-    result = None
-    for part in sorted(parts, key=repr):
-        key = repr(part)
-        docs = sets.get(key)
-        if docs is None:
-            docs = frozenset(searcher.docs_for_query(part))
-            if len(sets) > 512:
-                sets.clear()
-            sets[key] = docs
-        result = docs if result is None else result & docs
-        if not result:
-            break
-    if result is None:
-        result = frozenset(searcher.docs_for_query(wq.Every()))
-    return result
+
+def matched_set(searcher, q, parts) -> frozenset[int] | set[int]:
+    """Document numbers of every visible match."""
+    allowed = filter_docs(searcher, parts if isinstance(parts, list) else [parts])
+    if isinstance(q, wq.Every) or not allowed:
+        return allowed
+    # `allowed` holds live documents only, so the raw sets need no deletion check.
+    return allowed.intersection(docsets.raw_docs(searcher, q))
 
 
 def matched_docs(searcher, q, parts) -> list[int]:
     """Document numbers of every visible match, in index order."""
-    allowed = filter_docs(searcher, parts if isinstance(parts, list) else [parts])
-    if isinstance(q, wq.Every) or not allowed:
-        return sorted(allowed)
-    return sorted(allowed.intersection(searcher.docs_for_query(q)))
+    return sorted(matched_set(searcher, q, parts))
 
 
 def collapsed_hits(searcher, q, allowed, wanted: int, **kwargs) -> list:
@@ -362,9 +335,12 @@ def collapsed_hits(searcher, q, allowed, wanted: int, **kwargs) -> list:
 
     Whoosh's own `collapse` is ignored when a filter is given, so groups are collapsed here.
     """
+    if not allowed:
+        return []  # (Whoosh ignores an empty filter: it would return every match)
     limit = max(wanted * 3, 30)
+    allowed_docs = docsets.AllowedDocs(allowed if isinstance(allowed, (set, frozenset)) else set(allowed))
     while True:
-        results = searcher.search(q, filter=set(allowed), limit=limit, terms=True, **kwargs)
+        results = searcher.search(q, filter=allowed_docs, limit=limit, **kwargs)
         results.fragmenter = ContextFragmenter(maxchars=260, surround=70)
         results.formatter = HtmlFormatter(tagname="mark", classname="hl", termclass="t",
                                           between=" … ")
@@ -402,15 +378,16 @@ def run(user, raw: str, *, extra_filters: dict | None = None, order: str = "rele
         outcome.related_tags = popular_tags(user)
         return outcome
     searcher = open_searcher()
-    q = full_query(parsed)
+    q = full_query(parsed, searcher)
     parts = filter_query(user, parsed)
-    docs = matched_docs(searcher, q, parts)
+    matched = matched_set(searcher, q, parts)
+    docs = sorted(matched)
     outcome.total = len(docs)
-    groups_col = _columns(searcher, "group")
+    groups = docsets.column_values(searcher, "group")
     cap = current_app.config["SEARCH_FACET_SAMPLE"]
     sample, step = _sample(docs, cap)
-    if groups_col is not None:
-        outcome.total_groups = len({groups_col[d] for d in sample}) * step
+    if groups is not None:
+        outcome.total_groups = len(set(map(groups.__getitem__, sample))) * step
         outcome.approximate = step > 1
     outcome.facets, approx = _facets(searcher, docs, parsed, cap)
     outcome.approximate = outcome.approximate or approx
@@ -421,10 +398,10 @@ def run(user, raw: str, *, extra_filters: dict | None = None, order: str = "rele
     outcome.page = max(page, 1)
     if docs:
         kwargs = {"sortedby": "created", "reverse": True} if order == "newest" else {}
-        hits = collapsed_hits(searcher, q, docs, outcome.page * per_page, **kwargs)
+        hits = collapsed_hits(searcher, q, matched, outcome.page * per_page, **kwargs)
         outcome.groups = _load_groups(user, hits[(outcome.page - 1) * per_page:])
     if parsed.has_text:
-        outcome.related_tags = related_tags(user, parsed, outcome.facets)
+        outcome.related_tags = related_tags(user, parsed, outcome.facets, searcher=searcher)
         if outcome.total == 0 or len(outcome.groups) == 0:
             outcome.suggestion = did_you_mean(user, parsed, searcher)
     return outcome
@@ -458,15 +435,18 @@ def popular_tags(user, limit: int = 12) -> list:
     ).all()
 
 
-def related_tags(user, parsed: ParsedQuery, facets: list[Facet], limit: int = 8) -> list:
+def related_tags(user, parsed: ParsedQuery, facets: list[Facet], limit: int = 8, searcher=None) -> list:
     """Tags named like the query, then the tags most common among the visible results."""
     ids: list[int] = []
     words = [analyze(t.text) for c in parsed.clauses for t in c.alternatives]
     stems = [s for group in words for s in group]
     if stems:
-        searcher = open_searcher()
-        q = wq.Or([wq.Term(f, s) for s in stems for f in ("title", "body")])
-        for hit in searcher.search(q, filter=wq.Term("kind", "tag"), limit=limit):
+        if searcher is None:
+            searcher = open_searcher()
+        words_q = wq.Or([wq.Term(f, s) for s in stems for f in ("title", "body")])
+        # Driven by the few tag documents, not by every document holding the words (the
+        # kind term adds the same score to every tag, so the order is the words' order).
+        for hit in searcher.search(wq.And([wq.Term("kind", "tag"), words_q]), limit=limit):
             ids.append(hit["obj_id"])
     slugs = [v.value for f in facets if f.name == "tag" for v in f.values]
     tags = {t.id: t for t in db.session.scalars(
@@ -499,6 +479,6 @@ def did_you_mean(user, parsed: ParsedQuery, searcher) -> str | None:
     candidate = parse(corrected)
     candidate.filters = parsed.filters
     candidate.before, candidate.after, candidate.in_title = parsed.before, parsed.after, parsed.in_title
-    if matched_docs(searcher, full_query(candidate), filter_query(user, candidate)):
+    if matched_docs(searcher, full_query(candidate, searcher), filter_query(user, candidate)):
         return corrected
     return None

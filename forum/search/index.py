@@ -28,6 +28,7 @@ from flask import current_app
 from whoosh.filedb.filestore import FileStorage
 
 from .schema import SCHEMA_VERSION, make_schema
+from .scoring import CachedLengthBM25F
 
 
 class IndexUnavailable(Exception):
@@ -185,7 +186,7 @@ class IndexHandle:
             generation = ix.latest_generation()
             if self._searcher is None or generation != self._searcher_gen:
                 self._retire_searcher()
-                self._searcher = ix.searcher()
+                self._searcher = ix.searcher(weighting=CachedLengthBM25F())
                 self._searcher_gen = generation
             return self._searcher
 

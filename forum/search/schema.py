@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from whoosh import fields
 
-from .analysis import multilingual_analyzer, spelling_analyzer
+from .analysis import multilingual_analyzer, pair_analyzer, spelling_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def make_schema() -> fields.Schema:
@@ -21,6 +21,10 @@ def make_schema() -> fields.Schema:
         post_id=fields.NUMERIC(int, bits=64, stored=True),
         title=fields.TEXT(analyzer=text, field_boost=2.0),
         body=fields.TEXT(analyzer=text),
+        # Adjacent stems of title and body ("a b"): exact phrases are looked up, not verified
+        # position by position in every document holding all their words.
+        title_pairs=fields.TEXT(analyzer=pair_analyzer(), phrase=False, field_boost=2.0),
+        body_pairs=fields.TEXT(analyzer=pair_analyzer(), phrase=False),
         spell=fields.TEXT(analyzer=spelling_analyzer(), phrase=False),
         tags=fields.KEYWORD(sortable=True),
         tagkeys=fields.KEYWORD(commas=True),
@@ -36,7 +40,10 @@ def make_schema() -> fields.Schema:
     )
 
 
-# Fields a document builder may fill; `stamp` is computed from the others.
+# The word-pair field of each phrase-searchable text field (filled from the same text).
+PAIR_FIELDS = {"title": "title_pairs", "body": "body_pairs"}
+
+# Fields a document builder may fill; `stamp` and the pair fields are computed from the others.
 DOCUMENT_FIELDS = (
     "key", "kind", "obj_id", "group", "post_id", "title", "body", "tags", "country",
     "category", "author", "lang", "hidden", "created", "tagkeys", "gstems", "variants",

@@ -30,7 +30,7 @@ from ..extensions import db
 from ..models import SearchChange, SearchConsumer, utcnow
 from .index import IndexHandle, IndexUnavailable, handle
 from .registry import KINDS
-from .schema import DOCUMENT_FIELDS, SCHEMA_VERSION
+from .schema import DOCUMENT_FIELDS, PAIR_FIELDS, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(1970, 1, 1)
@@ -41,10 +41,13 @@ def _seconds(moment: datetime) -> float:
 
 
 def prepare(doc: dict) -> dict:
-    """The fields given to Whoosh: the document, its spelling text and a content stamp."""
+    """The fields given to Whoosh: the document, its spelling text, word pairs and a stamp."""
     fields = {name: doc[name] for name in DOCUMENT_FIELDS if name in doc}
     # Suggestions come from titles and the start of texts: enough vocabulary, a smaller index.
     fields["spell"] = f"{doc.get('title', '')} {' '.join((doc.get('body') or '').split()[:80])}"
+    for source, pairs in PAIR_FIELDS.items():
+        if fields.get(source):
+            fields[pairs] = fields[source]
     fields["stamp"] = stamp(doc)
     return fields
 
