@@ -35,7 +35,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -51,6 +50,15 @@ _CSRF_FIELD = "csrf_token"
 PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
 # Endpoints whose whole page is cached for anonymous readers (see `whole_page`).
 _PAGE_ENDPOINTS: set[str] = set()
+
+
+class RenderedHTML(str):
+    """HTML rendered by the application's own autoescaping templates: inserted as is."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return str(self)
 
 
 class FragmentStore:
@@ -185,10 +193,10 @@ def cached_value(key: tuple, load: Callable[[], object]):
     return value
 
 
-def fragment(key: tuple, render: Callable[[], str]) -> Markup:
+def fragment(key: tuple, render: Callable[[], str]) -> RenderedHTML:
     """Cached HTML for `key` (plus the interface language), rendered by `render` on a miss."""
     if not enabled():
-        return Markup(render())
+        return RenderedHTML(render())
     generation_now = generation()
     full_key = (str(get_locale()), *key)
     cache = store()
@@ -196,10 +204,10 @@ def fragment(key: tuple, render: Callable[[], str]) -> Markup:
     if html is None:
         html = _render_with_placeholder(render)
         cache.put(generation_now, full_key, html)
-    return Markup(fill_csrf(html))
+    return RenderedHTML(fill_csrf(html))
 
 
-def cached_include(template: str, key: tuple, per_reader: bool = True, **context) -> Markup:
+def cached_include(template: str, key: tuple, per_reader: bool = True, **context) -> RenderedHTML:
     """A template rendered with `context`, cached under `key` (and the reader's viewer key)."""
     from flask import render_template
 

@@ -16,7 +16,6 @@ from types import SimpleNamespace
 from flask import current_app, render_template
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
-from markupsafe import Markup
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import joinedload
 from werkzeug.local import LocalProxy
@@ -105,7 +104,7 @@ def pagination(facts: ThreadFacts, page: int) -> KnownPage:
                      items=[post_id for post_id, _ in facts.posts], total=facts.total)
 
 
-def posts_html(facts: ThreadFacts, thread: Thread) -> list[Markup]:
+def posts_html(facts: ThreadFacts, thread: Thread) -> list[fragments.RenderedHTML]:
     """Each post of the page as HTML; the missing ones are loaded in one statement.
 
     A post's HTML depends on the kind of reader, on whether they wrote it, and for a
@@ -134,11 +133,11 @@ def posts_html(facts: ThreadFacts, thread: Thread) -> list[Markup]:
                 found[post_id] = fragments.fragment(
                     key, lambda post=post: render_template("board/_post.html", post=post,
                                                            thread=thread))
-    return [Markup(fragments.fill_csrf(found[post_id])) for post_id, _ in keys
+    return [fragments.RenderedHTML(fragments.fill_csrf(found[post_id])) for post_id, _ in keys
             if found[post_id] is not None]
 
 
-def reply_box(thread_id: int, thread: Thread) -> Markup:
+def reply_box(thread_id: int, thread: Thread) -> fragments.RenderedHTML:
     """The reply form, or why the reader cannot reply."""
 
     def render() -> str:
