@@ -20,10 +20,11 @@ from sqlalchemy import select
 from whoosh import query as wq
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
 
-from .. import permissions
+from .. import fragments, permissions
 from ..extensions import db
-from ..i18n import language_name
-from ..models import Category, Delegation, Tag
+from ..i18n import current_language, language_name
+from ..models import Category, Tag
+from ..reference_cache import delegation_directory
 from . import concepts, docsets
 from .analysis import analyze, fold
 from .queries import Excluding, phrase_query
@@ -158,9 +159,11 @@ def _any(fieldname: str, values) -> wq.Query:
 
 def visibility_filter(user, kinds: list[str] | None = None) -> list[wq.Query]:
     """Index filters matching what `user` may read (kinds, readable categories, hidden)."""
-    readable = db.session.scalars(
-        select(Category.id).where(permissions.visible_categories(user))
-    ).all()
+    readable = fragments.cached_value(
+        ("readable-category-ids", *fragments.viewer_key(user)),
+        lambda: tuple(db.session.scalars(
+            select(Category.id).where(permissions.visible_categories(user)))),
+    )
     kinds = kinds or result_kinds()
     parts = [_any("kind", kinds)]
     in_categories = _any("category", readable)
@@ -256,31 +259,30 @@ def _facets(searcher, docs: list[int], parsed: ParsedQuery, cap: int) -> tuple[l
 def _label_facets(counts: dict[str, Counter], parsed: ParsedQuery) -> list[Facet]:
     facets = []
     selected = {k: {fold(v) for v in vs} for k, vs in parsed.filters.items()}
-    countries = {d.code: d for d in db.session.scalars(
-        select(Delegation).where(Delegation.code.in_(list(counts["country"]))))}
+    lang = current_language()
+    countries = {d["code"]: d for d in delegation_directory()}
     facet = Facet("country", "country", _("Country or organization"))
     for code, n in counts["country"].most_common(15):
         d = countries.get(code)
-        facet.values.append(FacetValue(code, d.name if d else code, n,
-                                       fold(code) in selected.get("country", set())))
+        name = (d["names"].get(lang) or d["names"]["en"]) if d else code
+        facet.values.append(FacetValue(code, name, n, fold(code) in selected.get("country", set())))
     facets.append(facet)
-    tag_ids = [int(t) for t, _n in counts["tags"].most_common(12) if t.isdigit()]
-    tags = {t.id: t for t in db.session.scalars(select(Tag).where(Tag.id.in_(tag_ids)))}
+    tags = tag_directory()
     facet = Facet("tag", "tag", _("Tag"))
-    for tid in tag_ids:
-        tag = tags.get(tid)
+    for tid, n in counts["tags"].most_common(12):
+        tag = tags.get(int(tid)) if tid.isdigit() else None
         if tag is not None:
-            facet.values.append(FacetValue(tag.slug, tag.label, counts["tags"][str(tid)],
+            facet.values.append(FacetValue(tag.slug, tag.label, n,
                                            fold(tag.slug) in selected.get("tag", set())))
     facets.append(facet)
-    cat_ids = [int(c) for c in counts["category"] if c.isdigit()]
-    categories = {c.id: c for c in db.session.scalars(select(Category).where(Category.id.in_(cat_ids)))}
+    categories = category_directory()
     facet = Facet("category", "category", _("Category"))
     for cid, n in counts["category"].most_common(12):
         cat = categories.get(int(cid)) if cid.isdigit() else None
         if cat is not None:
-            facet.values.append(FacetValue(cat.slug, cat.name, n,
-                                           fold(cat.slug) in selected.get("category", set())))
+            slug, names = cat
+            facet.values.append(FacetValue(slug, names.get(lang) or names["en"], n,
+                                           fold(slug) in selected.get("category", set())))
     facets.append(facet)
     facet = Facet("lang", "lang", _("Language"))
     for code, n in counts["lang"].most_common():
@@ -449,14 +451,48 @@ def related_tags(user, parsed: ParsedQuery, facets: list[Facet], limit: int = 8,
         for hit in searcher.search(wq.And([wq.Term("kind", "tag"), words_q]), limit=limit):
             ids.append(hit["obj_id"])
     slugs = [v.value for f in facets if f.name == "tag" for v in f.values]
-    tags = {t.id: t for t in db.session.scalars(
-        select(Tag).where(Tag.id.in_(ids), Tag.merged_into_id.is_(None)))}
-    ordered = [tags[i] for i in ids if i in tags]
+    tags = tag_directory()
+    ordered = [tags[i] for i in ids if i in tags and not tags[i].merged]
     if slugs:
-        extra = db.session.scalars(select(Tag).where(Tag.slug.in_(slugs))).all()
-        by_slug = {t.slug: t for t in extra}
+        by_slug = {t.slug: t for t in tags.values()}
         ordered += [by_slug[s] for s in slugs if s in by_slug and by_slug[s] not in ordered]
     return ordered[:limit]
+
+
+@dataclass(frozen=True)
+class TagLabel:
+    """A tag as search pages show it: slug and label in each language (plain, cacheable)."""
+
+    id: int
+    slug: str
+    labels: dict
+    merged: bool
+
+    @property
+    def label(self) -> str:
+        """The label in the reader's language."""
+        return self.labels.get(current_language()) or self.labels["en"]
+
+
+def tag_directory() -> dict[int, TagLabel]:
+    """Every tag's slug and labels, cached under the content generation."""
+
+    def load() -> dict[int, TagLabel]:
+        tags = db.session.scalars(select(Tag)).all()
+        return {t.id: TagLabel(t.id, t.slug, {lang: t.label_in(lang) for lang in ("en", "es", "fr")},
+                               t.merged_into_id is not None) for t in tags}
+
+    return fragments.cached_value(("tag-directory",), load)
+
+
+def category_directory() -> dict[int, tuple[str, dict[str, str]]]:
+    """Every category's slug and names by language, cached under the content generation."""
+
+    def load():
+        return {c.id: (c.slug, {lang: c.name_in(lang) for lang in ("en", "es", "fr")})
+                for c in db.session.scalars(select(Category))}
+
+    return fragments.cached_value(("category-directory",), load)
 
 
 def did_you_mean(user, parsed: ParsedQuery, searcher) -> str | None:
