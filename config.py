@@ -86,6 +86,8 @@ class Config:
     # search settings
     SEARCH_MMAP = _bool("SEARCH_MMAP", False)  # mmap costs ~2x the index size per process
     SEARCH_BATCH_SIZE = _int("SEARCH_BATCH_SIZE", 200)
+    # Processes analysing documents during `flask search reindex` (1: in the command itself).
+    SEARCH_REINDEX_PROCS = _int("SEARCH_REINDEX_PROCS", 1)
     SEARCH_LATE_COMMIT_GRACE = _int("SEARCH_LATE_COMMIT_GRACE", 300)  # seconds re-scanned
     SEARCH_RETENTION_SECONDS = _int("SEARCH_RETENTION_SECONDS", 7 * 24 * 3600)
     SEARCH_PRUNE_INTERVAL = _int("SEARCH_PRUNE_INTERVAL", 60)

@@ -206,6 +206,22 @@ def test_reindex_sync_and_check_commands(app, runner):
     assert "missing: 1" in result.output
 
 
+def test_reindex_in_several_processes_builds_the_same_index(app, runner):
+    """SEARCH_REINDEX_PROCS > 1: documents analysed in forked processes, one segment each."""
+    category = make_category("public")
+    for n in range(12):
+        thread = make_thread(title=f"Protocolo consular {n}", category=category,
+                             body=f"Registro de casos número {n}")
+        make_post(thread, body=f"Respuesta sobre repatriación {n}")
+    app.config["SEARCH_REINDEX_PROCS"] = 2
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "24 document(s) indexed" in result.output
+    assert_in_sync(app)
+    found = engine.run(AnonymousUserMixin(), "repatriación")
+    assert found.total == 12
+
+
 def test_worker_once_applies_pending(app, app_config, runner):
     app.config["SEARCH_SYNC_ON_COMMIT"] = False
     sync()

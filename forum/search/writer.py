@@ -22,7 +22,7 @@ import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -292,7 +292,13 @@ def rebuild(idx: IndexHandle | None = None, session: Session | None = None, *,
         _report(session, idx, start)  # registered first: nothing after `start` gets pruned
         path = idx.new_dir()
         ix = idx.create_index(path)
-        writer = ix.writer(limitmb=128)
+        procs = _config("SEARCH_REINDEX_PROCS") if has_app_context() else 1
+        if procs > 1:
+            # Analysis in `procs` forked processes while this one reads the database; each
+            # process leaves its own segment (merging them would cost as much again).
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=64)
+        else:
+            writer = ix.writer(limitmb=128)
         count = 0
         try:
             for name, kind in KINDS.items():
