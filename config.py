@@ -86,8 +86,10 @@ class Config:
     # search settings
     SEARCH_MMAP = _bool("SEARCH_MMAP", False)  # mmap costs ~2x the index size per process
     SEARCH_BATCH_SIZE = _int("SEARCH_BATCH_SIZE", 200)
-    # Processes analysing documents during `flask search reindex` (1: in the command itself).
-    SEARCH_REINDEX_PROCS = _int("SEARCH_REINDEX_PROCS", 1)
+    # Processes analysing documents during `flask search reindex` (1: in the command itself),
+    # used from SEARCH_REINDEX_PARALLEL_FROM documents (forking does not pay for small indexes).
+    SEARCH_REINDEX_PROCS = _int("SEARCH_REINDEX_PROCS", min(os.cpu_count() or 1, 4))
+    SEARCH_REINDEX_PARALLEL_FROM = _int("SEARCH_REINDEX_PARALLEL_FROM", 20_000)
     SEARCH_LATE_COMMIT_GRACE = _int("SEARCH_LATE_COMMIT_GRACE", 300)  # seconds re-scanned
     SEARCH_RETENTION_SECONDS = _int("SEARCH_RETENTION_SECONDS", 7 * 24 * 3600)
     SEARCH_PRUNE_INTERVAL = _int("SEARCH_PRUNE_INTERVAL", 60)

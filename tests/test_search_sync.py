@@ -214,6 +214,7 @@ def test_reindex_in_several_processes_builds_the_same_index(app, runner):
                              body=f"Registro de casos número {n}")
         make_post(thread, body=f"Respuesta sobre repatriación {n}")
     app.config["SEARCH_REINDEX_PROCS"] = 2
+    app.config["SEARCH_REINDEX_PARALLEL_FROM"] = 1
     result = runner.invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
     assert "24 document(s) indexed" in result.output

@@ -292,8 +292,10 @@ def rebuild(idx: IndexHandle | None = None, session: Session | None = None, *,
         _report(session, idx, start)  # registered first: nothing after `start` gets pruned
         path = idx.new_dir()
         ix = idx.create_index(path)
+        all_ids = {name: list(kind.all_ids(session)) for name, kind in KINDS.items()}
+        total = sum(len(ids) for ids in all_ids.values())
         procs = _config("SEARCH_REINDEX_PROCS") if has_app_context() else 1
-        if procs > 1:
+        if procs > 1 and total >= _config("SEARCH_REINDEX_PARALLEL_FROM"):
             # Analysis in `procs` forked processes while this one reads the database; each
             # process leaves its own segment (merging them would cost as much again).
             writer = ix.writer(procs=procs, multisegment=True, limitmb=64)
@@ -302,8 +304,7 @@ def rebuild(idx: IndexHandle | None = None, session: Session | None = None, *,
         count = 0
         try:
             for name, kind in KINDS.items():
-                ids = list(kind.all_ids(session))
-                for chunk in _batches(ids, 500):
+                for chunk in _batches(all_ids[name], 500):
                     docs = kind.build(session, chunk)
                     for key, doc in docs.items():
                         if doc is not None and key.startswith(f"{name}:"):
