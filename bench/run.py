@@ -244,6 +244,19 @@ def has_search_commands(env: dict) -> bool:
     return run([str(BIN / "flask"), "--app", "wsgi", "search", "--help"], env).returncode == 0
 
 
+def serving_env(workdir: Path, database_url: str) -> dict:
+    """The environment of the served application: everything in `workdir`, no rate limits."""
+    env = os.environ | {
+        "FORUM_INSTANCE_DIR": str(workdir), "DATABASE_URL": database_url,
+        "SEARCH_INDEX_DIR": str(workdir / "index"), "UPLOAD_DIR": str(workdir / "uploads"),
+        "SECRET_KEY": "bench-" + uuid.uuid4().hex, "RATELIMIT_ENABLED": "0",
+        "FORUM_ENV": "development", "PYTHONPATH": str(ROOT),
+        "PYTHONFAULTHANDLER": "1",  # a crashed worker leaves its Python stack in the log
+    }
+    env.pop("FLASK_DEBUG", None)
+    return env
+
+
 def fmt_ms(us: float) -> str:
     """Microseconds as milliseconds."""
     return f"{us / 1000:.1f}"
@@ -269,14 +282,7 @@ def main() -> None:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     database_url = prepare_database(args.database, args.size, workdir)
-    env = os.environ | {
-        "FORUM_INSTANCE_DIR": str(workdir), "DATABASE_URL": database_url,
-        "SEARCH_INDEX_DIR": str(workdir / "index"), "UPLOAD_DIR": str(workdir / "uploads"),
-        "SECRET_KEY": "bench-" + uuid.uuid4().hex, "SQL_COUNT_HEADER": "1",
-        "RATELIMIT_ENABLED": "0", "FORUM_ENV": "development", "PYTHONPATH": str(ROOT),
-        "PYTHONFAULTHANDLER": "1",  # a crashed worker leaves its Python stack in the log
-    }
-    env.pop("FLASK_DEBUG", None)
+    env = serving_env(workdir, database_url) | {"SQL_COUNT_HEADER": "1"}
 
     log(f"generating the {args.size} data set into {database_url.split('@')[-1]} ...")
     result = run([PY, "-m", "bench.generate", args.size], env)

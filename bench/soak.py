@@ -19,7 +19,7 @@ import urllib.parse
 from pathlib import Path
 
 from bench.generate import PASSWORD
-from bench.run import BENCH, BIN, ROOT, Server, csrf_token, login, request, wrk
+from bench.run import BENCH, BIN, ROOT, Server, csrf_token, login, request, serving_env, wrk
 
 PAGES = ["/", "/threads/1", "/countries/MX", "/compare", "/compare?by=populations", "/tags/",
          "/search?q=migrantes", "/search?q=protecci%C3%B3n+consular"]
@@ -36,12 +36,8 @@ def main() -> None:
     workdir = Path(f"/tmp/bench-perf-{args.size}")
     if not (workdir / "forum.db").exists():
         raise SystemExit(f"no data in {workdir}: run `make bench` first")
-    env = os.environ | {
-        "FORUM_INSTANCE_DIR": str(workdir), "DATABASE_URL": f"sqlite:///{workdir / 'forum.db'}",
-        "SEARCH_INDEX_DIR": str(workdir / "index"), "UPLOAD_DIR": str(workdir / "uploads"),
-        "SECRET_KEY": "bench-soak", "RATELIMIT_ENABLED": "0", "FORUM_ENV": "development",
-        "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1", "SEARCH_SYNC_ON_COMMIT": "0",
-    }
+    env = serving_env(workdir, f"sqlite:///{workdir / 'forum.db'}") | {
+        "SEARCH_SYNC_ON_COMMIT": "0"}
     log = workdir / "soak-gunicorn.log"
     worker = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "search", "worker"], env=env,
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -165,15 +165,8 @@ def fill_csrf(html: str) -> str:
     return html.replace(PLACEHOLDER, token)
 
 
-def cached_html(key: tuple) -> str | None:
-    """The HTML cached for `key` (plus the interface language), placeholder included, or None."""
-    if not enabled():
-        return None
-    return store().get(generation(), (str(get_locale()), *key))
-
-
 def cached_html_many(keys: list[tuple]) -> list[str | None]:
-    """`cached_html` for several keys at once."""
+    """The HTML cached for each key (plus the interface language), placeholder included, or None."""
     if not enabled():
         return [None] * len(keys)
     locale, generation_now, cache = str(get_locale()), generation(), store()

@@ -59,8 +59,13 @@ def load_thread(thread_id: int) -> Thread:
         .options(*thread_options(), contains_eager(Thread.tags))
     ).unique().first()
     if thread is None:
-        fail(404, _("This thread does not exist or is no longer available."))
+        thread_not_found()
     return thread
+
+
+def thread_not_found() -> None:
+    """The 404 of a thread that is missing or that the reader may not see."""
+    fail(404, _("This thread does not exist or is no longer available."))
 
 
 def load_post(post_id: int) -> Post:

@@ -30,6 +30,7 @@ from .pages import (
     quote_text,
     reply_refusal,
     thread_list_query,
+    thread_not_found,
     word_diff,
 )
 from .services import BoardInputError
@@ -64,7 +65,7 @@ def _require_read_category(category: Category) -> None:
 def _require_read_thread(thread) -> None:
     _require_read_category(thread.category)
     if not permissions.can_read_thread(current_user, thread):
-        fail(404, _("This thread does not exist or is no longer available."))
+        thread_not_found()
 
 
 def login_first(message: str) -> None:

@@ -24,7 +24,7 @@ from .. import fragments, permissions
 from ..extensions import db
 from ..models import Category, Post, Thread
 from .forms import PostForm
-from .pages import fail, load_thread, reply_refusal
+from .pages import load_thread, reply_refusal, thread_not_found
 
 
 class KnownPage(Pagination):
@@ -74,16 +74,10 @@ def _load_facts(thread_id: int, page: int, per_page: int) -> ThreadFacts:
         .order_by(page_posts.c.number, page_posts.c.id)
     ).all()
     if not rows:
-        fail(404, _not_found())
+        thread_not_found()
     title, visibility, hidden, merged, count = rows[0][:5]
     posts = tuple((row[5], row[6]) for row in rows if row[5] is not None)
     return ThreadFacts(thread_id, title, visibility, bool(hidden), merged, count or 0, posts)
-
-
-def _not_found() -> str:
-    from flask_babel import gettext as _
-
-    return _("This thread does not exist or is no longer available.")
 
 
 def thread_facts(thread_id: int, page: int) -> ThreadFacts:
@@ -110,10 +104,9 @@ def posts_html(facts: ThreadFacts, thread: Thread) -> list[fragments.RenderedHTM
     A post's HTML depends on the kind of reader, on whether they wrote it, and for a
     facilitator on their own clip collections.
     """
-    reader = current_user._get_current_object()
-    viewer = fragments.viewer_key(reader)
-    reader_id = reader.id if reader.is_authenticated else None
-    extra = (reader_id,) if permissions.is_facilitator(reader) else ()
+    viewer = fragments.viewer_key()
+    reader_id = current_user.id if current_user.is_authenticated else None
+    extra = (reader_id,) if permissions.is_facilitator(current_user) else ()
     keys = [
         (post_id, ("post", post_id, *viewer, author_id == reader_id, *extra))
         for post_id, author_id in facts.posts

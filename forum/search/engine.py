@@ -157,13 +157,19 @@ def _any(fieldname: str, values) -> wq.Query:
     return wq.Or([wq.Term(fieldname, v) for v in values])
 
 
-def visibility_filter(user, kinds: list[str] | None = None) -> list[wq.Query]:
-    """Index filters matching what `user` may read (kinds, readable categories, hidden)."""
-    readable = fragments.cached_value(
+def readable_category_ids(user) -> tuple[int, ...]:
+    """Ids of the categories `user` can read, in their display order, cached per kind of reader."""
+    return fragments.cached_value(
         ("readable-category-ids", *fragments.viewer_key(user)),
         lambda: tuple(db.session.scalars(
-            select(Category.id).where(permissions.visible_categories(user)))),
+            select(Category.id).where(permissions.visible_categories(user))
+            .order_by(Category.position, Category.id))),
     )
+
+
+def visibility_filter(user, kinds: list[str] | None = None) -> list[wq.Query]:
+    """Index filters matching what `user` may read (kinds, readable categories, hidden)."""
+    readable = readable_category_ids(user)
     kinds = kinds or result_kinds()
     parts = [_any("kind", kinds)]
     in_categories = _any("category", readable)

@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from .. import fragments, permissions
+from .. import permissions
 from ..extensions import db
 from ..i18n import current_language, language_name
-from ..models import CONTENT_LANGUAGES, Category, GlossaryEntry
+from ..models import CONTENT_LANGUAGES, GlossaryEntry
 from ..reference_cache import delegation_directory
 from . import bp, engine, related, services
 from .forms import GlossaryForm, SearchForm
@@ -29,20 +29,6 @@ def _catch_up() -> None:
               max_batches=app.config["SEARCH_REQUEST_SYNC_BATCHES"])
 
 
-def _readable_categories() -> tuple[tuple[str, dict[str, str]], ...]:
-    """(slug, names by language) of the categories the reader can see, cached per kind of
-    reader under the content generation."""
-
-    def load():
-        rows = db.session.execute(
-            select(Category.slug, Category.name_en, Category.name_es, Category.name_fr)
-            .where(permissions.visible_categories(current_user)).order_by(Category.position)
-        )
-        return tuple((slug, {"en": en, "es": es, "fr": fr}) for slug, en, es, fr in rows)
-
-    return fragments.cached_value(("search-categories", *fragments.viewer_key()), load)
-
-
 def _search_form() -> SearchForm:
     form = SearchForm(request.args)
     any_choice = [SelectChoice("", _("Any"))]
@@ -51,8 +37,10 @@ def _search_form() -> SearchForm:
         SelectChoice(d["code"], d["names"].get(lang) or d["names"]["en"])
         for d in delegation_directory()
     ]
+    categories = engine.category_directory()
     form.category.choices = any_choice + [
-        SelectChoice(slug, names.get(lang) or names["en"]) for slug, names in _readable_categories()
+        SelectChoice(slug, names.get(lang) or names["en"])
+        for slug, names in (categories[i] for i in engine.readable_category_ids(current_user))
     ]
     form.lang.choices = any_choice + [SelectChoice(code, language_name(code)) for code in CONTENT_LANGUAGES]
     form.kind.choices = any_choice + [SelectChoice(k, str(KINDS[k].label)) for k in result_kinds()]
