@@ -75,7 +75,7 @@ class TextMaker:
 def render(body: str) -> str:
     """The stored HTML of a body: the real Markdown renderer when present."""
     try:
-        from forum.markup import render_markdown  # the board's renderer
+        from forum.content.markup import render_markdown
     except ImportError:
         return "".join(f"<p>{html.escape(p)}</p>\n" for p in body.split("\n\n"))
     return render_markdown(body)
@@ -192,7 +192,7 @@ def generate(size: str, seed: int = 2026) -> dict:
                               f"(SELECT MAX(id) FROM \"{table}\"))"))
     practices = _generate_practices(conn, spec["practices"], threads, users, texts, rng)
     db.session.commit()
-    from forum.db_stats import analyze
+    from forum.platform.db_stats import analyze
 
     with db.engine.begin() as stats_conn:  # as after any bulk load
         analyze(stats_conn)
@@ -282,7 +282,7 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         db.create_all()
-        from forum.delegations import ensure_delegations
+        from forum.models.roster import ensure_delegations
 
         ensure_delegations()
         facts = generate(size)

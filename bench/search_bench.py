@@ -89,9 +89,9 @@ def make_app(workdir: Path, mmap: bool = False):
 
 def build_database(app, posts) -> dict:
     """Bulk-insert the corpus with Core statements (no change rows: reindex follows)."""
-    from forum.delegations import ensure_delegations
     from forum.extensions import db
     from forum.models import Category, Delegation, Post, Tag, Thread, User, thread_tag
+    from forum.models.roster import ensure_delegations
 
     with app.app_context():
         db.create_all()

@@ -52,13 +52,13 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     # production
-    from .production import check_production_config, trust_proxies
+    from .platform.production import check_production_config, trust_proxies
 
     check_production_config(app)
     trust_proxies(app)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
-    from . import i18n, security
+    from .platform import i18n, security
 
     db.init_app(app)
     _init_migrations(app)
@@ -68,11 +68,11 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     # rate limiting
-    from . import throttling
+    from .platform import throttling
 
     throttling.init_app(app)
 
-    from . import database
+    from .platform import database
 
     database.init_app(app)
 
@@ -80,7 +80,8 @@ def create_app(config: dict | None = None) -> Flask:
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)
 
-    from . import cli, templating
+    from .commands import cli
+    from .web import templating
 
     templating.init_app(app)
     cli.init_app(app)
@@ -89,15 +90,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     search_hooks.init_app(app)
     # performance: static fingerprints, reference cache, opt-in SQL statement count
-    from . import assets, date_cache, db_stats, reference_cache, sql_count, template_lookup
+    from .caching import dates, reference, template_lookup
+    from .platform import assets, db_stats, sql_count
 
     assets.init_app(app)
-    date_cache.init_app(app)
+    dates.init_app(app)
     db_stats.init_app(app)
     template_lookup.init_app(app)
-    reference_cache.init_app(app)
+    reference.init_app(app)
     sql_count.init_app(app)
-    from . import fragments
+    from .caching import fragments
 
     fragments.init_app(app)
     return app

@@ -585,7 +585,7 @@ def can_view_report_drafts(user) -> bool:
 
 def report_cited_posts(version) -> list[Post]:
     """The posts a report version cites (directly or through clips)."""
-    from .synthesis.citations import cited_posts
+    from .content.citations import cited_posts
 
     return cited_posts(version.body)
 

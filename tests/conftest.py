@@ -79,7 +79,7 @@ def app(app_config, database_template):
     with app.app_context():
         if database_template["kind"] == "postgresql":
             _empty_postgres(app)
-        from forum.delegations import ensure_delegations
+        from forum.models.roster import ensure_delegations
 
         ensure_delegations()
     request_started.connect(_forget_request_caches, app)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from forum.delegations import delegation_by_code
 from forum.extensions import db
 from forum.models import Category, Post, Role, Thread, User
+from forum.models.roster import delegation_by_code
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)

@@ -8,9 +8,9 @@ import pytest
 from factories import PASSWORD, make_category, make_user
 from sqlalchemy import select
 
-from forum.delegations import delegation_by_code
 from forum.extensions import db
 from forum.models import AuditEvent, Category, Delegation, Invitation, User
+from forum.models.roster import delegation_by_code
 
 
 def audit_actions() -> list[str]:

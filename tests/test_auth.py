@@ -11,9 +11,9 @@ from factories import PASSWORD, make_user
 from sqlalchemy import func, select
 
 from forum.auth.services import create_invitation
-from forum.delegations import delegation_by_code
 from forum.extensions import db
 from forum.models import Invitation, PasswordReset, User, utcnow
+from forum.models.roster import delegation_by_code
 
 NEW_PASSWORD = "a much longer passphrase"
 

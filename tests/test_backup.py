@@ -12,7 +12,7 @@ from factories import make_category, make_post, make_thread, make_user
 from sqlalchemy import create_engine, select, text
 
 from forum import create_app
-from forum.backup import data_tables
+from forum.commands.archive import data_tables
 from forum.extensions import db
 from forum.models import Revision, Tag, TagSynonym, record_audit, utcnow
 
@@ -78,7 +78,7 @@ def empty_app(tmp_path, app_config, database_template):
     second = create_app(config)
     with second.app_context():
         db.create_all()
-        from forum.delegations import ensure_delegations
+        from forum.models.roster import ensure_delegations
 
         ensure_delegations()
         db.session.remove()

@@ -9,7 +9,7 @@ from factories import make_category, make_post, make_thread, make_user
 from flask import g
 from sqlalchemy import event
 
-from forum import fragments
+from forum.caching import fragments
 from forum.extensions import db
 from forum.models import User
 

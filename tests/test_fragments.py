@@ -8,7 +8,7 @@ import pytest
 from factories import make_category, make_post, make_thread, make_user
 from sqlalchemy import insert, select
 
-from forum import fragments
+from forum.caching import fragments
 from forum.extensions import db
 from forum.models import ContentGeneration, Post, SearchChange, Thread
 
@@ -62,7 +62,7 @@ def test_anonymous_pages_come_from_the_cache_until_content_changes(app, client):
 
 def test_cached_pages_carry_each_session_its_own_csrf_token(app_config, database_template):
     from forum import create_app
-    from forum.delegations import ensure_delegations
+    from forum.models.roster import ensure_delegations
 
     app = create_app(app_config | {"WTF_CSRF_ENABLED": True})
     with app.app_context():
@@ -146,7 +146,7 @@ def test_flashed_messages_are_not_cached(app, client):
 @pytest.mark.parametrize("size", [0])
 def test_the_cache_can_be_turned_off(app_config, database_template, size):
     from forum import create_app
-    from forum.delegations import ensure_delegations
+    from forum.models.roster import ensure_delegations
 
     app = create_app(app_config | {"FRAGMENT_CACHE_BYTES": size})
     with app.app_context():

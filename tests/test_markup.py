@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from forum.markup import render_markdown, sanitize
+from forum.content.markup import render_markdown, sanitize
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import AuditEvent, SearchChange, Tag, TagRedirect, TagSynonym, Thread
-from forum.moderation.tag_curation import tag_redirect_for
+from forum.moderation.services_tags import tag_redirect_for
 
 
 def make_tag(slug, en=None, es=None, fr=None, created_by=None, synonyms=()):
@@ -157,11 +157,11 @@ def test_merge_tag_bad_input(client, login_as):
 def test_chained_redirects(app):
     a, b = make_tag("a-tag", "a"), make_tag("b-tag", "b")
     c = make_tag("c-tag", "c")
-    from forum.moderation import tag_curation
+    from forum.moderation import services_tags
 
     moderator = make_user("moderator")
-    tag_curation.merge_tags(moderator, a, b)
-    tag_curation.merge_tags(moderator, b, c)
+    services_tags.merge_tags(moderator, a, b)
+    services_tags.merge_tags(moderator, b, c)
     assert tag_redirect_for("a-tag").slug == "c-tag"
     assert db.session.get(Tag, a.id).merged_into_id == c.id
     db.session.add(TagRedirect(old_slug="old-b", tag_id=b.id))
@@ -184,7 +184,7 @@ def test_list_of_member_tags_missing_labels(client, login_as):
 
 
 def test_search_index_follows_tag_curation(app):
-    from forum.moderation import tag_curation
+    from forum.moderation import services_tags
     from forum.search.index import handle
     from forum.search.writer import check, sync
 
@@ -193,11 +193,11 @@ def test_search_index_follows_tag_curation(app):
     thread = tagged_thread(source)
     sync()
     moderator = make_user("moderator")
-    tag_curation.update_tag(moderator, target, slug="migrant-children", label_en="migrant children",
+    services_tags.update_tag(moderator, target, slug="migrant-children", label_en="migrant children",
                             label_es="niñez migrante", label_fr="enfants migrants",
                             group="populations")
-    tag_curation.add_synonym(moderator, target, "infancia")
-    tag_curation.merge_tags(moderator, source, target)
+    services_tags.add_synonym(moderator, target, "infancia")
+    services_tags.merge_tags(moderator, source, target)
     sync()
     report = check(handle(app))
     assert (report["missing"], report["extra"], report["stale"]) == ([], [], [])

@@ -274,7 +274,7 @@ def test_merge_into_a_thread_the_moderator_cannot_see(client, login_as, thread):
 
 
 def test_merge_failure_leaves_nothing_half_done(app, thread, monkeypatch):
-    from forum.moderation import thread_tools
+    from forum.moderation import services_threads
 
     target = make_thread(make_user("liaison"), thread.category)
     moderator = make_user("moderator")
@@ -282,9 +282,9 @@ def test_merge_failure_leaves_nothing_half_done(app, thread, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(thread_tools, "_recount_category", boom)
+    monkeypatch.setattr(services_threads, "_recount_category", boom)
     with pytest.raises(RuntimeError):
-        thread_tools.merge_threads(moderator, thread, target)
+        services_threads.merge_threads(moderator, thread, target)
     db.session.expire_all()
     assert db.session.get(Thread, thread.id).merged_into_id is None
     assert len(db.session.get(Thread, thread.id).posts) == 2
@@ -389,7 +389,7 @@ def test_merge_search_index_follows_the_surviving_thread(app):
     """The must-show, in the index: 60 posts found under the surviving thread only."""
     from flask_login import AnonymousUserMixin
 
-    from forum.moderation import thread_tools
+    from forum.moderation import services_threads
     from forum.search import engine
     from forum.search.index import handle
     from forum.search.writer import check, sync
@@ -408,7 +408,7 @@ def test_merge_search_index_follows_the_surviving_thread(app):
                     for g in outcome.groups}
 
     assert any(str(source.id) in (url or "") for _, _, url in groups("walrus"))
-    thread_tools.merge_threads(make_user("moderator"), source, target)
+    services_threads.merge_threads(make_user("moderator"), source, target)
     sync()
 
     with handle(app).open_current().searcher() as searcher:

@@ -177,7 +177,7 @@ def test_staff_choose_the_country(client, become):
     response = client.post("/practices/new", data=data)
     assert response.status_code == 422
     assert "Choose the country this practice belongs to." in response.get_data(as_text=True)
-    from forum.delegations import delegation_by_code
+    from forum.models.roster import delegation_by_code
 
     iom = delegation_by_code("IOM")
     data["delegation"] = str(iom.id)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from forum import create_app
+from forum.caching.reference import cache, delegation_directory
 from forum.extensions import db
-from forum.production import UnsafeConfigurationError, configuration_problems
-from forum.reference_cache import cache, delegation_directory
+from forum.platform.production import UnsafeConfigurationError, configuration_problems
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def test_sql_statement_header_is_opt_in(app_config, new_app):
 
 
 def test_reference_cache_is_invalidated_by_a_committed_change(app):
-    from forum.delegations import delegation_by_code
+    from forum.models.roster import delegation_by_code
 
     cache().ttl = 3600  # only the commit may invalidate within this test
     names = {d["code"]: d["names"] for d in delegation_directory()}
@@ -191,7 +191,7 @@ def test_forwarded_headers_are_trusted_only_when_configured(app_config, new_app)
 def test_missing_optional_templates_are_remembered(app):
     from jinja2 import TemplateNotFound
 
-    from forum.template_lookup import MissingTemplateCache
+    from forum.caching.template_lookup import MissingTemplateCache
 
     loader = app.jinja_env.loader
     assert isinstance(loader, MissingTemplateCache)
@@ -209,7 +209,7 @@ def test_missing_optional_templates_are_remembered(app):
 def test_planner_statistics_are_gathered(app, database_template):
     from sqlalchemy import text
 
-    from forum.db_stats import analyze
+    from forum.platform.db_stats import analyze
 
     if database_template["kind"] == "sqlite":  # gathered on first connection when missing
         names = db.session.execute(text("SELECT name FROM sqlite_master")).scalars().all()

@@ -90,8 +90,8 @@ def https_config(app_config, monkeypatch):
 
 def test_https_configuration_sends_hsts_and_secure_cookies(https_config):
     from forum import create_app
-    from forum.delegations import ensure_delegations
     from forum.extensions import db
+    from forum.models.roster import ensure_delegations
 
     app = create_app(https_config)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]

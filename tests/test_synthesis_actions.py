@@ -11,9 +11,9 @@ from factories import make_category, make_thread, make_user
 from flask import render_template_string
 
 from forum import permissions
-from forum.delegations import delegation_by_code
 from forum.extensions import db
 from forum.models import ActionItem, AuditEvent, utcnow
+from forum.models.roster import delegation_by_code
 from forum.synthesis import services
 
 ROLES = ("observer", "liaison", "facilitator", "moderator", "admin")

@@ -11,10 +11,10 @@ import pytest
 from factories import make_category, make_post, make_thread, make_user
 
 from forum import permissions
+from forum.content.citations import extract_citations
 from forum.extensions import db
 from forum.models import Post, Report, ReportState
 from forum.synthesis import services
-from forum.synthesis.citations import extract_citations
 from forum.synthesis.exports import body_from_markdown_export
 
 ROLES = ("observer", "liaison", "facilitator", "moderator", "admin")

@@ -8,8 +8,8 @@ import pytest
 from factories import PASSWORD, make_user
 
 from forum.auth import services
-from forum.delegations import delegation_by_code, ensure_delegations
 from forum.extensions import db
+from forum.models.roster import delegation_by_code, ensure_delegations
 
 
 @pytest.fixture

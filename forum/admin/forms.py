@@ -17,10 +17,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from ..formfields import strip, strip_controls
-from ..i18n import LANGUAGE_NAMES
 from ..models import ROLE_ORDER, Visibility
-from ..templating import role_label
+from ..platform.i18n import LANGUAGE_NAMES
+from ..web.formfields import strip, strip_controls
+from ..web.templating import role_label
 
 SHORT_TEXT = {"rows": 3, "class": "short"}
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from .. import permissions
 from ..auth import services as account_services
 from ..extensions import db
-from ..i18n import current_language
 from ..models import AuditEvent, Category, Delegation, Invitation, Role, User, utcnow
+from ..platform.i18n import current_language
 from . import bp, services
 from .forms import (
     INVITATION_STATUS_LABELS,

@@ -9,7 +9,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from ..formfields import strip, strip_controls
+from ..web.formfields import strip, strip_controls
 
 
 def password_strength(form, field) -> None:

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..i18n import current_language
 from ..models import utcnow
-from ..security import is_safe_next, safe_next
+from ..platform.i18n import current_language
+from ..platform.security import is_safe_next, safe_next
 from . import bp, services
 from .forms import (
     AcceptInvitationForm,

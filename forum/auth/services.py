@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..mail import send_mail
 from ..models import Delegation, Invitation, PasswordReset, User, record_audit, utcnow
+from ..platform.mail import send_mail
 
 
 def hash_token(raw: str) -> str:

@@ -8,8 +8,8 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..formfields import strip, strip_controls
-from ..i18n import current_language
+from ..platform.i18n import current_language
+from ..web.formfields import strip, strip_controls
 from .services import MAX_BODY, MAX_TITLE
 
 LANGUAGE_CHOICES = (("en", "English"), ("es", "Español"), ("fr", "Français"))

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import inspect, select
 
-from .. import fragments, permissions
+from .. import permissions
+from ..caching import fragments
+from ..content.markup import render_markdown
 from ..extensions import db
-from ..markup import render_markdown
 from ..models import Category, Thread
 from ..moderation.guard import PersonalDataGuard
 from ..practices.documents import UploadError, post_attachment

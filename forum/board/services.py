@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import update
 
 from .. import permissions
+from ..content.markup import render_markdown
 from ..extensions import db
-from ..markup import render_markdown
 from ..models import (
     CONTENT_LANGUAGES,
     Category,

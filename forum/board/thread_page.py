@@ -1,6 +1,6 @@
 """The thread page, assembled from cached parts.
 
-Under the content generation (see `forum.fragments`) the page keeps, as plain data, which
+Under the content generation (see `forum.caching.fragments`) the page keeps, as plain data, which
 posts are on each page and what the permission checks need; and, as HTML, each post per kind
 of reader, the thread header, the reply box and the sidebar. A reader whose parts are all cached
 costs no ORM loading at all; a missing part loads only what it needs (the missing posts in one
@@ -20,7 +20,8 @@ from sqlalchemy import func, select, true
 from sqlalchemy.orm import joinedload
 from werkzeug.local import LocalProxy
 
-from .. import fragments, permissions
+from .. import permissions
+from ..caching import fragments
 from ..extensions import db
 from ..models import Category, Post, Thread
 from .forms import PostForm

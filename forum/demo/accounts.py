@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..delegations import delegation_by_code, ensure_delegations
 from ..extensions import db
 from ..models import User
+from ..models.roster import delegation_by_code, ensure_delegations
 from . import DEMO_PASSWORD
 
 ACCOUNTS = (

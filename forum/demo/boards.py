@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ..board import services
-from ..delegations import delegation_by_code
 from ..extensions import db
 from ..models import Category, Post, Tag, TagSynonym, Thread, User, utcnow
+from ..models.roster import delegation_by_code
 from . import DEMO_PASSWORD
 from .board_content import THREADS
 

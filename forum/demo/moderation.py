@@ -14,7 +14,7 @@ def _user(email: str) -> User | None:
 
 def seed() -> str:
     """Flag some posts as members would, and pin the first thread as a moderator would."""
-    from ..moderation import services, thread_tools
+    from ..moderation import services, services_threads
 
     moderator = _user("moderator@demo.example")
     flaggers = [u for u in (_user("liaison.ca@demo.example"), _user("observer@demo.example"))
@@ -42,6 +42,6 @@ def seed() -> str:
     thread = db.session.scalar(select(Thread).where(Thread.is_pinned.is_(False))
                                .order_by(Thread.id))
     if moderator is not None and thread is not None:
-        thread_tools.set_pinned(moderator, thread, True)
+        services_threads.set_pinned(moderator, thread, True)
         actions += 1
     return f"{flags} open flags, {actions} moderation action(s) in the audit log"

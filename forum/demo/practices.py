@@ -11,7 +11,6 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from ..delegations import delegation_by_code
 from ..extensions import db
 from ..models import Tag, User, utcnow
 from ..models.practices import (
@@ -23,6 +22,7 @@ from ..models.practices import (
     Situation,
     TargetPopulation,
 )
+from ..models.roster import delegation_by_code
 from ..practices import services
 from ..practices.defaults import ensure_lists
 from . import DEMO_PASSWORD

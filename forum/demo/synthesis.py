@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from ..delegations import delegation_by_code
+from ..content.citations import plain_text
 from ..extensions import db
 from ..models import (
     ActionStatus,
@@ -25,9 +25,9 @@ from ..models import (
     Visibility,
     utcnow,
 )
+from ..models.roster import delegation_by_code
 from ..permissions import VISIBILITY_RANK
 from ..synthesis import services
-from ..synthesis.citations import plain_text
 from ..synthesis.drafting import build_draft
 
 FALLBACK_THREADS = (

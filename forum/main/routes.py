@@ -6,9 +6,9 @@ from flask import current_app, jsonify, redirect, render_template, request, sess
 from flask_login import current_user
 from sqlalchemy import text
 
-from .. import fragments
+from ..caching import fragments
 from ..extensions import db
-from ..security import safe_next
+from ..platform.security import safe_next
 from . import bp
 
 

@@ -1,7 +1,7 @@
 """The content generation: one counter that every committed content change moves forward.
 
 Rendered fragments are cached under the generation current when they were rendered (see
-`forum.fragments`). The counter is raised by the same transaction as the change it announces,
+`forum.caching.fragments`). The counter is raised by the same transaction as the change it announces,
 so a process on any node that reads a newer value also reads the change.
 """
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
-from . import practice_routes, routes, tag_routes, thread_routes  # noqa: E402,F401
+from . import routes, routes_practices, routes_tags, routes_threads  # noqa: E402,F401

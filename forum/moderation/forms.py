@@ -18,8 +18,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..formfields import strip, strip_controls
-from ..templating import AUDIT_ACTION_LABELS
+from ..web.formfields import strip, strip_controls
+from ..web.templating import AUDIT_ACTION_LABELS
 
 REASON_LABELS = {
     "personal_data": _l("Contains personal data of a migrant or a case"),

@@ -11,7 +11,8 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from .. import fragments, permissions
+from .. import permissions
+from ..caching import fragments
 from ..extensions import db
 from ..models import (
     AuditEvent,
@@ -25,7 +26,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..templating import AUDIT_ACTION_LABELS
+from ..web.templating import AUDIT_ACTION_LABELS
 from . import bp, services
 from .forms import (
     GROUP_LABELS,
@@ -103,7 +104,7 @@ def unread_moderator_messages() -> int:
 @bp.app_template_global()
 def featured_practices(user) -> list:
     """The featured practices for the home page."""
-    from .featuring import featured_practices as load
+    from .services_featured import featured_practices as load
 
     return load(user)
 
@@ -111,7 +112,7 @@ def featured_practices(user) -> list:
 @bp.app_template_global()
 def is_featured_practice(practice) -> bool:
     """Whether a practice is featured on the home page."""
-    from .featuring import featured_entry
+    from .services_featured import featured_entry
 
     return featured_entry(practice) is not None
 

@@ -400,7 +400,7 @@ def resolve_item(moderator: User, target_type: str, target_id: int, action: str,
 
 def deliver_message(message: ModeratorMessage) -> bool:
     """Email a moderator message to its recipient; it stays on their flags page either way."""
-    from ..mail import send_mail
+    from ..platform.mail import send_mail
 
     recipient = message.recipient
     link = None

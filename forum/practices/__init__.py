@@ -4,6 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("practices", __name__)
 
-from . import defaults, routes, routes_data, routes_files, searching  # noqa: E402,F401
+from . import defaults, routes, routes_data, routes_files, search_kind  # noqa: E402,F401
 
-searching.register_kind()
+search_kind.register_kind()

@@ -19,8 +19,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from ..formfields import strip, strip_controls
 from ..models.base import utcnow
+from ..web.formfields import strip, strip_controls
 from .vocabulary import (
     EVIDENCE_LABELS,
     GROUP_LABELS,

@@ -32,7 +32,7 @@ from ..moderation.guard import PersonalDataGuard, practice_texts
 from ..tags.services import TagInputError
 from . import bp, services
 from .forms import ActionForm, DocumentForm, PracticeForm, ReasonForm, practice_form_class
-from .searching import related_practices
+from .search_kind import related_practices
 from .vocabulary import (
     EVIDENCE_LABELS,
     GROUP_LABELS,

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import fragments, permissions
+from .. import permissions
+from ..caching import fragments
 from ..extensions import db
 from ..models import Delegation, DelegationKind, Post, Thread, utcnow
 from ..models.practices import (

@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..content.markup import render_markdown
 from ..extensions import db
-from ..markup import render_markdown
 from ..models import (
     Category,
     Post,

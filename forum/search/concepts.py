@@ -14,9 +14,9 @@ from babel import Locale
 from sqlalchemy import select
 from whoosh import query as wq
 
-from ..delegations import COUNTRIES
 from ..extensions import db
 from ..models import Category, Delegation, Tag, User, tag_key
+from ..models.roster import COUNTRIES
 from . import docsets
 from .analysis import fold
 

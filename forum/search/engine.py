@@ -20,11 +20,12 @@ from sqlalchemy import select
 from whoosh import query as wq
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
 
-from .. import fragments, permissions
+from .. import permissions
+from ..caching import fragments
+from ..caching.reference import delegation_directory
 from ..extensions import db
-from ..i18n import current_language, language_name
 from ..models import Category, Tag
-from ..reference_cache import delegation_directory
+from ..platform.i18n import current_language, language_name
 from . import concepts, docsets
 from .analysis import analyze, fold
 from .queries import Excluding, phrase_query

@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..formfields import strip, strip_controls
+from ..web.formfields import strip, strip_controls
 
 
 class SearchForm(FlaskForm):

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
+from ..caching.reference import delegation_directory
 from ..extensions import db
-from ..i18n import current_language, language_name
 from ..models import CONTENT_LANGUAGES, GlossaryEntry
-from ..reference_cache import delegation_directory
+from ..platform.i18n import current_language, language_name
 from . import bp, engine, related, services
 from .forms import GlossaryForm, SearchForm
 from .index import IndexUnavailable
@@ -131,7 +131,7 @@ def glossary():
 
 
 def _current_lang() -> str:
-    from ..i18n import current_language
+    from ..platform.i18n import current_language
 
     return current_language()
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("synthesis", __name__, url_prefix="/synthesis")
 
-from . import action_routes, report_routes, routes, search_kind  # noqa: E402,F401
+from . import routes, routes_actions, routes_reports, search_kind  # noqa: E402,F401

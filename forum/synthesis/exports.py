@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import permissions
+from ..content.citations import CITATION_RE, extract_citations, load_cited, post_quote, post_url
 from ..extensions import db
 from ..models import Delegation, Post, ReportVersion
-from .citations import CITATION_RE, extract_citations, load_cited, post_quote, post_url
 
 
 @dataclass

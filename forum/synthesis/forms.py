@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..formfields import strip, strip_controls
+from ..web.formfields import strip, strip_controls
 
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("es", "Español"),
                     SelectChoice("fr", "Français")]

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
+from ..content.citations import CITATION_RE, plain_text, render_markdown
 from ..extensions import db
 from ..models import Summary, SummaryVersion, Thread
 from ..permissions import visible_threads
 from ..search.registry import ResultItem, SearchKind, register
-from .citations import CITATION_RE, plain_text, render_markdown
 
 
 def summary_text(body: str) -> str:

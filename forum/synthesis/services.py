@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import permissions
+from ..content.citations import citation_problems, plain_text
 from ..extensions import db
 from ..models import (
     ActionItem,
@@ -30,7 +31,6 @@ from ..models import (
     record_change,
     utcnow,
 )
-from .citations import citation_problems, plain_text
 
 
 class SynthesisError(ValueError):

@@ -8,11 +8,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .. import fragments, permissions
+from .. import permissions
 from ..board.pages import check_page_range, fail, last_posts, page_number, thread_list_query
+from ..caching import fragments
 from ..extensions import db
-from ..i18n import current_language
 from ..models import Tag, Thread, thread_tag
+from ..platform.i18n import current_language
 from ..tags.services import suggest_tags
 from . import bp
 
@@ -46,7 +47,7 @@ def view_tag(slug: str):
     page = page_number()
     tag = db.session.scalar(select(Tag).where(Tag.slug == slug).options(selectinload(Tag.synonyms)))
     if tag is None:
-        from ..moderation.tag_curation import tag_redirect_for
+        from ..moderation.services_tags import tag_redirect_for
 
         renamed = tag_redirect_for(slug)
         if renamed is not None:

@@ -111,7 +111,7 @@ import json
 from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Category, Post, Tag, Thread, User
-from forum.delegations import delegation_by_code
+from forum.models.roster import delegation_by_code
 from forum.auth import services
 from forum.board import services as board
 

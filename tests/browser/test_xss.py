@@ -88,7 +88,7 @@ import json
 from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Category, Post, Tag, User
-from forum.delegations import delegation_by_code
+from forum.models.roster import delegation_by_code
 from forum.board import services as board
 from forum.board.services import BoardInputError
 from forum.tags.services import TagInputError

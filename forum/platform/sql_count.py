@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, g, has_app_context
 from sqlalchemy import event
 
-from .extensions import db
+from ..extensions import db
 
 HEADER = "X-SQL-Statements"
 

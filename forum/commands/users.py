@@ -9,8 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .extensions import db
-from .models import ROLE_ORDER, User
+from ..extensions import db
+from ..models import ROLE_ORDER, User
 
 users_cli = AppGroup("users", help="Invite people and list accounts.")
 
@@ -32,8 +32,8 @@ def invite_command(email: str, role: str, code: str, language: str, base_url: st
     """Invite EMAIL and print the acceptance link (how the first administrator is created)."""
     from email_validator import EmailNotValidError, validate_email
 
-    from .auth.services import InvitationRefused, create_invitation
-    from .delegations import delegation_by_code, ensure_delegations
+    from ..auth.services import InvitationRefused, create_invitation
+    from ..models.roster import delegation_by_code, ensure_delegations
 
     try:
         validate_email(email, check_deliverability=False)

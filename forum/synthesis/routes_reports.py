@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import models, permissions
+from ..content.citations import render_with_citations
 from ..errors.handlers import render_error
 from ..extensions import db
-from ..i18n import current_language
 from ..models import (
     Category,
     Clip,
@@ -26,8 +26,8 @@ from ..models import (
     Tag,
     Thread,
 )
+from ..platform.i18n import current_language
 from . import bp, services
-from .citations import render_with_citations
 from .drafting import build_draft
 from .exports import (
     SOURCES_MARKER,

@@ -38,9 +38,9 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .extensions import db
-from .models.base import utcnow
-from .models.generation import BUMP, READ
+from ..extensions import db
+from ..models.base import utcnow
+from ..models.generation import BUMP, READ
 
 # Tables whose changes no page shows: writing them does not invalidate anything.
 UNSHOWN_TABLES = frozenset({"search_change", "search_consumer", "content_generation"})
@@ -210,7 +210,7 @@ def cached_include(template: str, key: tuple, per_reader: bool = True, **context
 
 def viewer_key(user=None) -> tuple:
     """What listings depend on about the reader: role and delegation (or anonymous)."""
-    from . import permissions
+    from .. import permissions
 
     if user is None:
         if "viewer_key" not in g:

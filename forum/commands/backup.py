@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .backup import BackupError, restore_backup, write_backup
+from .archive import BackupError, restore_backup, write_backup
 
 
 @click.command("backup")

@@ -48,8 +48,8 @@ def unfeature_practice(actor: User, practice: Practice, reason: str | None = Non
 
 def featured_practices(user, limit: int = 6) -> list[Practice]:
     """The featured practices the reader may see, those in the reader's language first."""
-    from ..i18n import current_language
     from ..models.practices import PUBLIC_STATUSES
+    from ..platform.i18n import current_language
 
     rows = list(db.session.scalars(
         select(Practice)

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, request
 from flask_babel import lazy_gettext as _l
 
-from .extensions import db, login_manager
-from .models import User
+from ..extensions import db, login_manager
+from ..models import User
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

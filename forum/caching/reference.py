@@ -96,8 +96,8 @@ def _after_rollback(session: Session) -> None:
 def _load_delegations() -> tuple[dict, ...]:
     from sqlalchemy import select
 
-    from .extensions import db
-    from .models import Delegation
+    from ..extensions import db
+    from ..models import Delegation
 
     rows = db.session.scalars(select(Delegation).order_by(Delegation.position, Delegation.code))
     return tuple(
@@ -120,7 +120,7 @@ def delegation_directory() -> tuple[dict, ...]:
 
 def init_app(app: Flask) -> None:
     """Create the cache, register the shared entries and the session listeners (once)."""
-    from .models import Delegation
+    from ..models import Delegation
 
     ref = ReferenceCache(ttl=float(app.config.get("REFERENCE_CACHE_SECONDS", 5)))
     ref.register("delegations", _load_delegations, (Delegation,))

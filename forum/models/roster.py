@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .extensions import db
-from .models import Delegation, DelegationKind
+from ..extensions import db
+from . import Delegation, DelegationKind
 
 COUNTRIES = ("BZ", "CA", "CR", "DO", "SV", "GT", "HN", "MX", "NI", "PA", "US")
 

@@ -15,7 +15,6 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
 from ..extensions import db
-from ..i18n import current_language
 from ..models import (
     OPEN_STATUSES,
     ActionItem,
@@ -27,6 +26,7 @@ from ..models import (
     action_owner,
     utcnow,
 )
+from ..platform.i18n import current_language
 from . import bp, services
 from .forms import ActionFilterForm, ActionForm, ActionUpdateForm, status_choices
 from .routes import deny

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import permissions
 from ..extensions import db
 from ..models import Category, Post, Thread
-from . import bp, services, thread_tools
+from . import bp, services, services_threads
 from .forms import (
     CloseForm,
     ConfirmForm,
@@ -84,9 +84,9 @@ def thread_toggle(thread_id: int, tool: str):
     name, value = TOGGLES[tool]
     try:
         if name == "set_locked":
-            thread_tools.set_locked(current_user, thread, value, form.reason.data)
+            services_threads.set_locked(current_user, thread, value, form.reason.data)
         else:
-            getattr(thread_tools, name)(current_user, thread, value)
+            getattr(services_threads, name)(current_user, thread, value)
     except services.ModerationError as exc:
         response = _error(exc, "moderation/confirm.html", **context)
         return response or redirect(thread_url(thread))
@@ -110,7 +110,7 @@ def hide_thread(thread_id: int):
         return render_template("moderation/confirm.html", **context), (
             422 if form.errors else 200)
     try:
-        thread_tools.set_thread_hidden(current_user, thread, True, form.reason.data)
+        services_threads.set_thread_hidden(current_user, thread, True, form.reason.data)
     except services.ModerationError as exc:
         response = _error(exc, "moderation/confirm.html", **context)
         return response or redirect(thread_url(thread))
@@ -132,7 +132,7 @@ def close_thread(thread_id: int):
         return render_template("moderation/confirm.html", **context), (
             422 if form.errors else 200)
     try:
-        thread_tools.set_closed(current_user, thread, True, form.reason.data)
+        services_threads.set_closed(current_user, thread, True, form.reason.data)
     except services.ModerationError as exc:
         response = _error(exc, "moderation/confirm.html", **context)
         return response or redirect(thread_url(thread))
@@ -160,7 +160,7 @@ def move_thread(thread_id: int):
         form.category.errors = [_("That category does not exist.")]
         return render_template("moderation/move.html", **context), 422
     try:
-        thread_tools.move_thread(current_user, thread, category)
+        services_threads.move_thread(current_user, thread, category)
     except services.ModerationError as exc:
         response = _error(exc, "moderation/move.html", **context)
         return response or redirect(thread_url(thread))
@@ -214,10 +214,10 @@ def merge_thread(thread_id: int):
         form.confirm_target.data = str(target.id)
         return render_template("moderation/merge.html", **context)
     try:
-        thread_tools.merge_threads(current_user, thread, target)
+        services_threads.merge_threads(current_user, thread, target)
     except services.ModerationError as exc:
         response = _error(exc, "moderation/merge.html", **context)
-        return response or redirect(thread_url(thread_tools.surviving_thread(thread)))
+        return response or redirect(thread_url(services_threads.surviving_thread(thread)))
     flash(_("The threads were merged. All the posts are now here, ordered by date."), "success")
     return redirect(thread_url(target))
 
@@ -252,7 +252,7 @@ def split_thread(thread_id: int):
         form.category.errors = [_("That category does not exist.")]
         return render_template("moderation/split.html", **context), 422
     try:
-        new = thread_tools.split_thread(current_user, thread, form.posts.data, form.title.data,
+        new = services_threads.split_thread(current_user, thread, form.posts.data, form.title.data,
                                     category)
     except services.ModerationError as exc:
         response = _error(exc, "moderation/split.html", **context)
@@ -277,7 +277,7 @@ def hide_post(post_id: int):
         return render_template("moderation/confirm.html", **context), (
             422 if form.errors else 200)
     try:
-        thread_tools.set_post_hidden(current_user, post, True, form.reason.data)
+        services_threads.set_post_hidden(current_user, post, True, form.reason.data)
     except services.ModerationError as exc:
         response = _error(exc, "moderation/confirm.html", **context)
         return response or redirect(post_url(post))
@@ -300,7 +300,7 @@ def restore_post(post_id: int):
         return render_template("moderation/confirm.html", **context), (
             422 if form.errors else 200)
     try:
-        thread_tools.set_post_hidden(current_user, post, False)
+        services_threads.set_post_hidden(current_user, post, False)
     except services.ModerationError as exc:
         response = _error(exc, "moderation/confirm.html", **context)
         return response or redirect(post_url(post))

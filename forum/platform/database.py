@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import db
+from ..extensions import db
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from limits import RateLimitItem, parse
 
-from .extensions import limiter
+from ..extensions import limiter
 
 ACCOUNT_LIMIT = "5 per 15 minutes"
 ADDRESS_LIMIT = "20 per 15 minutes"
@@ -87,7 +87,7 @@ def _counters(rule: Rule) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
 
 
 def _refuse(retry_after: int) -> Response:
-    from .errors.handlers import render_error
+    from ..errors.handlers import render_error
 
     minutes = max(1, math.ceil(retry_after / 60))
     delay = format_timedelta(timedelta(minutes=minutes), threshold=1.1, granularity="minute")

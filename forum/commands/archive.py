@@ -27,8 +27,8 @@ from sqlalchemy import Connection, Table, create_engine, func, insert, inspect, 
 from sqlalchemy.engine import make_url
 from sqlalchemy.schema import sort_tables_and_constraints
 
-from .extensions import db
-from .models import generation
+from ..extensions import db
+from ..models import generation
 
 FORMAT_VERSION = 1
 BATCH_SIZE = 1000
@@ -329,7 +329,7 @@ def restore_backup(path: str | Path, upload_dir: str | Path) -> dict:
             source = tar.extractfile(member)
             if source is not None:
                 target.write_bytes(source.read())
-    from .db_stats import analyze
+    from ..platform.db_stats import analyze
 
     with db.engine.begin() as conn:  # fresh planner statistics after the bulk load
         analyze(conn)

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
-from .extensions import db
+from ..extensions import db
 
 # SQLite: look at about this many rows per index (fast even on a large database).
 ANALYSIS_LIMIT = 1000

@@ -7,7 +7,7 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from . import permissions
+from .. import permissions
 
 ROLE_LABELS = {
     "admin": _l("administrator"),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from .. import permissions
 from ..extensions import db
 from ..models import Tag
-from . import bp, services, tag_curation
+from . import bp, services, services_tags
 from .forms import (
     RemoveSynonymForm,
     SynonymForm,
@@ -77,7 +77,7 @@ def edit_tag(tag_id: int):
         return render_template("moderation/tag_edit.html", **context), (
             422 if form.errors else 200)
     try:
-        tag_curation.update_tag(current_user, tag, slug=form.slug.data, label_en=form.label_en.data,
+        services_tags.update_tag(current_user, tag, slug=form.slug.data, label_en=form.label_en.data,
                             label_es=form.label_es.data, label_fr=form.label_fr.data,
                             group=form.group.data)
     except services.ModerationError as exc:
@@ -104,7 +104,7 @@ def add_synonym(tag_id: int):
     if not synonym_form.validate_on_submit():
         return render_template("moderation/tag_edit.html", **context), 422
     try:
-        tag_curation.add_synonym(current_user, tag, synonym_form.text.data)
+        services_tags.add_synonym(current_user, tag, synonym_form.text.data)
     except services.ModerationError as exc:
         synonym_form.text.errors = [exc.message]
         if isinstance(exc, services.NothingToDo):
@@ -126,7 +126,7 @@ def remove_synonym(tag_id: int):
         flash(_("Choose the synonym to remove."), "error")
         return redirect(url_for("moderation.edit_tag", tag_id=tag.id))
     try:
-        tag_curation.remove_synonym(current_user, tag, form.synonym_id.data)
+        services_tags.remove_synonym(current_user, tag, form.synonym_id.data)
     except services.ModerationError as exc:
         flash(exc.message, "info")
         return redirect(url_for("moderation.edit_tag", tag_id=tag.id))
@@ -165,7 +165,7 @@ def merge_tag(tag_id: int):
         form.confirm_target.data = str(target.id)
         return render_template("moderation/tag_merge.html", **context)
     try:
-        tag_curation.merge_tags(current_user, tag, target)
+        services_tags.merge_tags(current_user, tag, target)
     except services.ModerationError as exc:
         response = _error(exc, "moderation/tag_merge.html", **context)
         return response or redirect(url_for("moderation.tags"))

@@ -10,7 +10,7 @@ from .. import permissions
 from ..extensions import db
 from ..models import FlagTarget
 from ..models.practices import Practice
-from . import bp, featuring, services
+from . import bp, services, services_featured
 from .forms import ConfirmForm, FlagForm
 
 
@@ -77,9 +77,9 @@ def feature_practice(practice_id: int, tool: str):
             422 if form.errors else 200)
     try:
         if featuring_it:
-            featuring.feature_practice(current_user, practice, form.reason.data)
+            services_featured.feature_practice(current_user, practice, form.reason.data)
         else:
-            featuring.unfeature_practice(current_user, practice, form.reason.data)
+            services_featured.unfeature_practice(current_user, practice, form.reason.data)
     except services.ModerationError as exc:
         if isinstance(exc, services.NothingToDo):
             flash(exc.message, "info")

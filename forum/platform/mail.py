@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from .models import utcnow
+from ..models import utcnow
 
 
 def send_mail(to: str, subject: str, body: str, link: str | None = None) -> bool:

@@ -8,7 +8,7 @@ from sqlalchemy import delete, insert, or_, select, update
 from ..extensions import db
 from ..models import Tag, TagRedirect, TagSynonym, User, record_audit, record_change, thread_tag
 from .services import ModerationError, NothingToDo, fold, tag_state
-from .thread_tools import _recount_tags
+from .services_threads import _recount_tags
 
 TAG_GROUPS = ("populations", "situations", "themes")
 

@@ -6,14 +6,14 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from .extensions import db
-from .models import User
+from ..extensions import db
+from ..models import User
 
 
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Load the demo accounts and content, only into an empty database."""
-    from .demo import run_all
+    from ..demo import run_all
 
     if db.session.scalar(select(func.count(User.id))):
         click.echo("The database already has accounts: demo data not loaded.")
@@ -26,7 +26,7 @@ def seed_demo_command() -> None:
 @click.command("seed-delegations")
 def seed_delegations_command() -> None:
     """Create the delegations of the Regional Conference on Migration (idempotent)."""
-    from .delegations import ensure_delegations
+    from ..models.roster import ensure_delegations
 
     click.echo(f"{ensure_delegations()} delegations added.")
 
@@ -35,21 +35,21 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_delegations_command)
-    from .translations_cli import translations_cli
+    from .translations import translations_cli
 
     app.cli.add_command(translations_cli)
     # users and invitations
-    from .users_cli import users_cli
+    from .users import users_cli
 
     app.cli.add_command(users_cli)
 
     # search
-    from .search.commands import search_cli
+    from ..search.commands import search_cli
 
     app.cli.add_command(search_cli)
 
     # backup and restore
-    from .backup_cli import backup_command, restore_command
+    from .backup import backup_command, restore_command
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

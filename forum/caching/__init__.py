@@ -1,0 +1,1 @@
+"""The speed layer: cached rendered HTML and memoized values, with their invalidation rules (see ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""Flask commands: demo data, delegations, backups, users, translations and each feature's groups."""

@@ -1,0 +1,1 @@
+"""Content concerns shared by every feature: Markdown rendering, citations, attachments."""

@@ -1,0 +1,1 @@
+"""Infrastructure below everything: database settings, statement counts, production checks, security headers, throttling, static assets, mail transport, interface languages."""

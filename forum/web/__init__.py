@@ -1,0 +1,1 @@
+"""Web helpers shared by every feature: template globals, form fields, page helpers, links, refusals."""
