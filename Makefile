@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 # templates/_macros hold messages too.
 BABEL_IGNORE_DIRS := .* node_modules build dist instance
 
-.PHONY: install run test lint translations extract-messages update-translations serve clean bench bench-search soak \
+.PHONY: install run test chromium lint translations extract-messages update-translations serve clean bench bench-search soak \
 	validate-html security security-tools
 
 $(BIN)/python:
@@ -41,17 +41,24 @@ run: translations
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 CHROMIUM := /usr/bin/chromium
-define NO_CHROMIUM
-****************************************************************************
- $(CHROMIUM) is missing: the browser tests (tests/browser) will FAIL.
- Install Debian's Chromium first:
-   apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
-****************************************************************************
-endef
-export NO_CHROMIUM
 
-test: translations
-	@test -x $(CHROMIUM) || echo "$$NO_CHROMIUM" >&2
+# The browser tests drive Debian's Chromium (a Playwright browser download cannot work on a
+# closed network). As root, `make test` installs it when it is missing; otherwise it stops at
+# once with the one command to run.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" -eq 0 ]; then \
+	    echo "installing Debian's Chromium for the browser tests"; \
+	    apt-get -o DPkg::Lock::Timeout=600 update -q && \
+	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q chromium; \
+	  else \
+	    echo "$(CHROMIUM) is missing: the browser tests need Debian's Chromium. Run:" >&2; \
+	    echo "  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: translations chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Page-speed benchmark (not a test): BENCH_ARGS="--size large --database postgresql+psycopg://..."
@@ -65,6 +72,7 @@ soak: translations
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) instance/*.db instance/search-index .pytest_cache

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import secrets
 import smtplib
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app
-
-from ..models import utcnow
 
 
 def send_mail(to: str, subject: str, body: str, link: str | None = None) -> bool:
@@ -44,7 +43,7 @@ def send_mail(to: str, subject: str, body: str, link: str | None = None) -> bool
 
     outbox = Path(config["MAIL_OUTBOX_DIR"])
     outbox.mkdir(parents=True, exist_ok=True)
-    stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     safe_to = "".join(ch if ch.isalnum() else "_" for ch in to)[:60]
     # The random part keeps two messages written in the same microsecond apart.
     path = outbox / f"{stamp}-{secrets.token_hex(4)}-{safe_to}.eml"

@@ -1,4 +1,4 @@
-"""Sessions, safe redirects and the security headers sent with every response."""
+"""Safe redirects and the security headers sent with every response."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, request
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db, login_manager
-from ..models import User
+from ..extensions import login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -43,19 +42,6 @@ def is_safe_next(target: str | None) -> bool:
 def safe_next(target: str | None, default: str) -> str:
     """The target when it is safe, else the default."""
     return target if is_safe_next(target) else default
-
-
-@login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """Load the user from "id:session_version"; a changed password or suspension ends it."""
-    try:
-        user_id, version = (int(part) for part in session_id.split(":", 1))
-    except (ValueError, AttributeError):
-        return None
-    user = db.session.get(User, user_id)
-    if user is None or user.is_suspended or (user.session_version or 0) != version:
-        return None
-    return user
 
 
 def set_security_headers(response: Response) -> Response:

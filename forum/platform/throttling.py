@@ -14,12 +14,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NoReturn
 
-from flask import Flask, Response, current_app, g, make_response, request
+from flask import Flask, Response, current_app, g, request
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
 from limits import RateLimitItem, parse
+from werkzeug.exceptions import TooManyRequests
 
 from ..extensions import limiter
 
@@ -86,18 +88,16 @@ def _counters(rule: Rule) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
     return counters
 
 
-def _refuse(retry_after: int) -> Response:
-    from ..errors.handlers import render_error
-
+def _refuse(retry_after: int) -> NoReturn:
+    """Refuse with 429: the error pages render the message and the Retry-After header."""
     minutes = max(1, math.ceil(retry_after / 60))
     delay = format_timedelta(timedelta(minutes=minutes), threshold=1.1, granularity="minute")
-    message = _(
+    error = TooManyRequests(retry_after=retry_after)
+    error.friendly_message = _(
         "Too many unsuccessful attempts. For your security, please wait %(delay)s and try again.",
         delay=delay,
     )
-    response = make_response(render_error(429, message))
-    response.headers["Retry-After"] = str(retry_after)
-    return response
+    raise error
 
 
 def check_attempt():
@@ -112,7 +112,7 @@ def check_attempt():
             reset_at = strategy.get_window_stats(item, *keys).reset_time
             retry_after = max(1, math.ceil(reset_at - time.time()))
             current_app.logger.warning("throttled %s from %s", rule.scope, request.remote_addr)
-            return _refuse(retry_after)
+            _refuse(retry_after)
     g.throttle_counters = (rule, counters)
     return None
 
