@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import AuditEvent, SearchChange, Tag, TagRedirect, TagSynonym, Thread
-from forum.moderation.services_tags import tag_redirect_for
+from forum.tags.services import tag_redirect_for
 
 
 def make_tag(slug, en=None, es=None, fr=None, created_by=None, synonyms=()):

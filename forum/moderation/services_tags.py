@@ -187,20 +187,3 @@ def merge_tags(moderator: User, source: Tag, target: Tag) -> Tag:
         db.session.rollback()
         raise
     return target
-
-
-def tag_redirect_for(slug: str) -> Tag | None:
-    """The live tag an old or merged slug now leads to, or None."""
-    tag = db.session.scalar(select(Tag).where(Tag.slug == slug))
-    if tag is None:
-        redirect_row = db.session.scalar(select(TagRedirect).where(TagRedirect.old_slug == slug))
-        if redirect_row is None:
-            return None
-        tag = db.session.get(Tag, redirect_row.tag_id)
-    seen = set()
-    while tag is not None and tag.merged_into_id is not None and tag.id not in seen:
-        seen.add(tag.id)
-        tag = db.session.get(Tag, tag.merged_into_id)
-    if tag is None or tag.slug == slug:
-        return None
-    return tag

@@ -47,7 +47,7 @@ def view_tag(slug: str):
     page = page_number()
     tag = db.session.scalar(select(Tag).where(Tag.slug == slug).options(selectinload(Tag.synonyms)))
     if tag is None:
-        from ..moderation.services_tags import tag_redirect_for
+        from .services import tag_redirect_for
 
         renamed = tag_redirect_for(slug)
         if renamed is not None:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..models import Tag, TagSynonym, tag_key, utcnow
+from ..models import Tag, TagRedirect, TagSynonym, tag_key, utcnow
 
 MAX_TAGS_PER_THREAD = 8
 MAX_TAG_LENGTH = 60
@@ -122,3 +122,20 @@ def suggest_tags(text: str, limit: int = 8) -> list[Tag]:
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def tag_redirect_for(slug: str) -> Tag | None:
+    """The live tag an old or merged slug now leads to, or None."""
+    tag = db.session.scalar(select(Tag).where(Tag.slug == slug))
+    if tag is None:
+        redirect_row = db.session.scalar(select(TagRedirect).where(TagRedirect.old_slug == slug))
+        if redirect_row is None:
+            return None
+        tag = db.session.get(Tag, redirect_row.tag_id)
+    seen = set()
+    while tag is not None and tag.merged_into_id is not None and tag.id not in seen:
+        seen.add(tag.id)
+        tag = db.session.get(Tag, tag.merged_into_id)
+    if tag is None or tag.slug == slug:
+        return None
+    return tag
