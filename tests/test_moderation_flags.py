@@ -197,6 +197,24 @@ def test_message_author_emails_and_shows_on_their_page(client, login_as, setup, 
     assert "Please remove the phone number." in page and "New" in page
 
 
+def test_reading_my_flags_changes_nothing_until_marked_read(client, login_as, setup):
+    moderator = make_user("moderator")
+    db.session.add(ModeratorMessage(sender_id=moderator.id, recipient_id=setup["author"].id,
+                                    target_type="post", target_id=setup["post"].id,
+                                    body="Please check the dates."))
+    db.session.commit()
+    login_as(setup["author"])
+    for _ in range(2):
+        page = client.get("/moderation/my-flags").get_data(as_text=True)
+        assert "New" in page and "Mark all as read" in page
+    assert db.session.scalars(select(ModeratorMessage)).one().read_at is None
+    assert client.post("/moderation/my-flags/read").status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(select(ModeratorMessage)).one().read_at is not None
+    page = client.get("/moderation/my-flags").get_data(as_text=True)
+    assert "Mark all as read" not in page and "Please check the dates." in page
+
+
 def test_stale_resolution_is_a_harmless_no_op(client, login_as, setup):
     _flag_by(client, login_as, setup["post"], 1)
     first, second = make_user("moderator"), make_user("moderator")

@@ -24,7 +24,6 @@ from ..models import (
     Tag,
     Thread,
     User,
-    utcnow,
 )
 from ..web.templating import AUDIT_ACTION_LABELS
 from . import bp, services
@@ -36,6 +35,7 @@ from .forms import (
     STATUS_LABELS,
     TARGET_LABELS,
     AuditFilterForm,
+    ConfirmForm,
     FlagForm,
     QueueFilterForm,
     ResolveForm,
@@ -210,14 +210,20 @@ def my_flags():
         .order_by(ModeratorMessage.created_at.desc()).limit(50)
     ))
     targets = _targets_for(flags.items + messages)
-    unread = [m for m in messages if m.read_at is None]
-    if unread:
-        now = utcnow()
-        for message in unread:
-            message.read_at = now
-        db.session.commit()
+    unread_ids = {m.id for m in messages if m.read_at is None}
     return render_template("moderation/my_flags.html", flags=flags, messages=messages,
-                           targets=targets, unread_ids={m.id for m in unread})
+                           targets=targets, unread_ids=unread_ids, read_form=ConfirmForm())
+
+
+@bp.route("/my-flags/read", methods=["POST"])
+@login_required
+def mark_messages_read():
+    """Mark every message from the moderators as read (reading the page changes nothing)."""
+    if not permissions.can_see_own_flags(current_user):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        services.mark_messages_read(current_user)
+    return redirect(url_for("moderation.my_flags"))
 
 
 def _targets_for(rows) -> dict:

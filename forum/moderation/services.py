@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
@@ -396,6 +396,17 @@ def resolve_item(moderator: User, target_type: str, target_id: int, action: str,
     if sent is not None:
         deliver_message(sent)
     return sent
+
+
+def mark_messages_read(user: User) -> int:
+    """Mark the user's unread messages from the moderators as read; commits. How many."""
+    result = db.session.execute(
+        update(ModeratorMessage)
+        .where(ModeratorMessage.recipient_id == user.id, ModeratorMessage.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount
 
 
 def deliver_message(message: ModeratorMessage) -> bool:
