@@ -49,12 +49,6 @@ def is_member(user) -> bool:
     return role_of(user) is not None
 
 
-def is_government(user) -> bool:
-    """Country delegations' liaisons plus staff: who reads the `governments` categories."""
-    role = role_of(user)
-    if role is None or role == Role.OBSERVER:
-        return False
-    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,9 +341,6 @@ def can_submit_practice(user, practice) -> bool:
     return in_practice_delegation(user, practice) or is_moderator(user)
 
 
-def can_submit(user, practice) -> bool:
-    """Short name for can_submit_practice."""
-    return can_submit_practice(user, practice)
 
 
 def can_approve(user, practice) -> bool:
@@ -563,9 +554,6 @@ def can_write_summary(user, thread: Thread) -> bool:
     return can_write_synthesis(user) and can_read_thread(user, thread)
 
 
-def can_read_summary(user, summary) -> bool:
-    """A summary is read by everyone who reads its thread."""
-    return can_read_thread(user, summary.thread)
 
 
 def can_use_clips(user) -> bool:

@@ -28,21 +28,26 @@ from .forms import (
 USERS_PER_PAGE = 25
 INVITATIONS_PER_PAGE = 25
 
-# Moderators reach these pages to invite liaisons; every other page is for administrators.
-MODERATOR_ENDPOINTS = frozenset(
-    {"admin.invitations", "admin.resend_invitation", "admin.revoke_invitation"}
-)
+# The predicate each group of pages asks (every other page: `can_access_admin`). Moderators
+# reach the invitation pages to invite liaisons; the rest is for administrators.
+PAGE_RULES = {
+    "admin.invitations": permissions.can_manage_invitations,
+    "admin.resend_invitation": permissions.can_manage_invitations,
+    "admin.revoke_invitation": permissions.can_manage_invitations,
+    "admin.delegations": permissions.can_manage_delegations,
+    "admin.edit_delegation": permissions.can_manage_delegations,
+    "admin.new_organization": permissions.can_manage_delegations,
+    "admin.categories": permissions.can_manage_categories,
+    "admin.new_category": permissions.can_manage_categories,
+    "admin.edit_category": permissions.can_manage_categories,
+}
 
 
 @bp.before_request
 @login_required
 def require_admin():
-    """Administrators only, except the invitation pages (moderators invite liaisons)."""
-    if request.endpoint in MODERATOR_ENDPOINTS:
-        allowed = permissions.can_manage_invitations(current_user)
-    else:
-        allowed = permissions.can_access_admin(current_user)
-    if not allowed:
+    """Each page asks its own predicate of the policy (administrators for most)."""
+    if not PAGE_RULES.get(request.endpoint, permissions.can_access_admin)(current_user):
         abort(403)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import permissions
 from ..models import utcnow
 from ..platform.i18n import current_language
 from ..platform.security import is_safe_next, safe_next
@@ -163,6 +164,8 @@ def reset_password(token: str):
 @login_required
 def profile():
     """See the account, change display name and preferred language."""
+    if not permissions.can_edit_profile(current_user, current_user):
+        abort(403)
     form = ProfileForm(obj=current_user) if request.method == "GET" else ProfileForm()
     password_form = ChangePasswordForm(prefix="pw")
     if request.method == "POST":

@@ -21,7 +21,6 @@ from ..models import (
     FlagTarget,
     ModeratorMessage,
     Post,
-    Tag,
     Thread,
     User,
 )
@@ -131,11 +130,6 @@ def post_url(post: Post) -> str:
     return thread_url(post.thread)
 
 
-def tag_url(tag: Tag) -> str:
-    """The tag's page when the tags pages are installed, otherwise the curation list."""
-    if "tags.view_tag" in current_app.view_functions:
-        return url_for("tags.view_tag", slug=tag.slug)
-    return url_for("moderation.tags")
 
 
 @bp.app_template_global("moderation_has_endpoint")

@@ -177,8 +177,3 @@ def author_ids(value: str) -> list[int]:
     key = fold(value)
     rows = db.session.execute(select(User.id, User.display_name)).all()
     return [uid for uid, name in rows if key and key in fold(name)][:200]
-
-
-def clear_caches() -> None:
-    """Forget cached tags, glossary and countries (tests, after bulk changes)."""
-    _app_cache().clear()

@@ -21,7 +21,6 @@ import shutil
 import threading
 import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
@@ -241,15 +240,3 @@ def handle(app=None) -> IndexHandle:
         ext["handle"] = IndexHandle(app.config["SEARCH_INDEX_DIR"],
                                     mmap=app.config.get("SEARCH_MMAP", False))
     return ext["handle"]
-
-
-@contextmanager
-def drain_lock(idx: IndexHandle, timeout: float | None = 0.0):
-    """Hold the drain lock (yields False when it could not be taken in time)."""
-    lock = idx.lock
-    got = lock.acquire(timeout)
-    try:
-        yield got
-    finally:
-        if got:
-            lock.release()

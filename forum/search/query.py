@@ -203,8 +203,3 @@ def _apply_filter(query: ParsedQuery, name: str, value: str, negated: bool) -> N
             query.notices.append(str(_l("in:%(value)s is not supported; use in:title.", value=value)))
         return
     query.add_filter(name, value)
-
-
-def quote_value(value: str) -> str:
-    """A filter value as it must be typed (quoted when it contains spaces)."""
-    return f'"{value}"' if any(ch.isspace() for ch in value) else value
