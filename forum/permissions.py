@@ -173,11 +173,21 @@ def visible_threads(user) -> ColumnElement[bool]:
     return clause
 
 
+def is_live_post(post: Post) -> bool:
+    """A live post: neither deleted by its author nor hidden by a moderator."""
+    return not post.is_deleted and not post.is_hidden
+
+
+def live_posts() -> ColumnElement[bool]:
+    """Filter for live posts (the SQL form of `is_live_post`)."""
+    return and_(Post.is_deleted.is_(False), Post.is_hidden.is_(False))
+
+
 def visible_posts(user) -> ColumnElement[bool]:
     """Filter for posts whose text the user can read (joins on Thread must be present)."""
     clause = visible_threads(user)
     if not is_moderator(user):
-        clause = and_(clause, Post.is_hidden.is_(False), Post.is_deleted.is_(False))
+        clause = and_(clause, live_posts())
     return clause
 
 
@@ -197,7 +207,7 @@ def can_reply(user, thread: Thread) -> bool:
 
 def can_read_post_text(user, post: Post) -> bool:
     """Deleted and hidden posts keep their place; only moderators read their text."""
-    if post.is_deleted or post.is_hidden:
+    if not is_live_post(post):
         return is_moderator(user)
     return True
 
@@ -208,7 +218,7 @@ def can_edit_post(user, post: Post) -> bool:
         return True
     if not is_member(user) or post.author_id != user.id:
         return False
-    if post.is_deleted or post.is_hidden:
+    if not is_live_post(post):
         return False
     # A locked, hidden, closed or merged thread is frozen for its authors too.
     return can_reply(user, post.thread)
@@ -411,7 +421,7 @@ def can_upload_practice_document(user, practice) -> bool:
 
 def can_upload_post_document(user, post) -> bool:
     """Authors attach documents to their own live posts (moderators to any)."""
-    return can_edit_post(user, post) and not post.is_deleted and not post.is_hidden
+    return can_edit_post(user, post) and is_live_post(post)
 
 
 def can_read_document(user, document) -> bool:
@@ -422,7 +432,7 @@ def can_read_document(user, document) -> bool:
         return can_view_practice(user, document.practice)
     if document.post is not None:
         post = document.post
-        if (post.is_deleted or post.is_hidden) and not is_moderator(user):
+        if not is_live_post(post) and not is_moderator(user):
             return False
         return can_read_thread(user, post.thread)
     return False
@@ -524,7 +534,7 @@ VISIBILITY_RANK = {
 
 def audience_can_read_post(audience: str, post: Post) -> bool:
     """Whether everyone who reads `audience` content can read this post (live, not hidden)."""
-    if post is None or post.is_deleted or post.is_hidden:
+    if post is None or not is_live_post(post):
         return False
     thread = post.thread
     if thread.is_hidden or thread.merged_into_id is not None:
@@ -539,8 +549,7 @@ def can_read_cited_post(user, post: Post | None) -> bool:
         and can_read_thread(user, post.thread)
         and not post.thread.is_hidden
         and post.thread.merged_into_id is None
-        and not post.is_deleted
-        and not post.is_hidden
+        and is_live_post(post)
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from .. import permissions
 from ..extensions import db
 from ..models import FlagReason, FlagTarget, Post, Thread, User
 
@@ -21,7 +22,7 @@ def seed() -> str:
                 if u is not None]
     posts = list(db.session.scalars(
         select(Post).join(Thread, Post.thread_id == Thread.id)
-        .where(Post.is_deleted.is_(False), Post.is_hidden.is_(False), Post.number > 1)
+        .where(permissions.live_posts(), Post.number > 1)
         .order_by(Post.id).limit(6)))
     reasons = [FlagReason.OFF_TOPIC, FlagReason.PERSONAL_DATA, FlagReason.DUPLICATE]
     flags = 0

@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from .. import permissions
 from ..content.citations import plain_text
 from ..extensions import db
 from ..models import (
@@ -89,7 +90,7 @@ def _candidate_threads() -> list[Thread]:
 
 
 def _live_posts(thread: Thread) -> list[Post]:
-    return [p for p in thread.posts if not p.is_deleted and not p.is_hidden]
+    return [p for p in thread.posts if permissions.is_live_post(p)]
 
 
 REGISTRY_TITLE = "¿Cómo registra cada país sus casos de protección consular?"

@@ -9,6 +9,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.routing import BuildError
 
+from .. import permissions
 from ..extensions import db
 from ..models import GlossaryEntry, Post, Tag, TagSynonym, Thread, tag_key
 from ..permissions import visible_posts, visible_threads
@@ -58,7 +59,7 @@ def _tag_ids(thread: Thread) -> str:
 def _thread_document(thread: Thread, first: Post | None) -> dict | None:
     if thread.merged_into_id is not None:
         return None
-    readable_first = first is not None and not first.is_hidden and not first.is_deleted
+    readable_first = first is not None and permissions.is_live_post(first)
     return {
         "key": f"thread:{thread.id}",
         "kind": "thread",
@@ -120,7 +121,7 @@ def build_posts(session, ids: list[int]) -> dict[str, dict | None]:
             "category": str(thread.category_id),
             "author": str(post.author_id),
             "lang": post.language or "",
-            "hidden": "1" if (post.is_hidden or post.is_deleted or thread.is_hidden) else "0",
+            "hidden": "0" if permissions.is_live_post(post) and not thread.is_hidden else "1",
             "created": post.created_at,
         }
     if first_threads:
@@ -233,7 +234,7 @@ def load_posts(user, ids: list[int]) -> dict[int, ResultItem]:
             group_title=thread.title,
             group_url=endpoint_url("board.view_thread", thread_id=thread.id),
             tags=list(thread.tags), category=thread.category.name,
-            hidden=post.is_hidden or post.is_deleted or thread.is_hidden,
+            hidden=not permissions.is_live_post(post) or thread.is_hidden,
         )
     return items
 

@@ -55,7 +55,7 @@ def select_threads(selection: dict, user) -> list[Thread]:
             query = query.where(Thread.id.in_(
                 select(thread_tag.c.thread_id).where(thread_tag.c.tag_id.in_(selection["tags"]))
             ))
-        post_conditions = [Post.is_deleted.is_(False), Post.is_hidden.is_(False)]
+        post_conditions = [permissions.live_posts()]
         if selection.get("countries"):
             post_conditions.append(Post.delegation_id.in_(
                 select(Delegation.id).where(Delegation.code.in_(selection["countries"]))
@@ -82,8 +82,7 @@ def select_threads(selection: dict, user) -> list[Thread]:
 
 def participants(thread: Thread, selection: dict) -> list[Delegation]:
     """Delegations with a live post in the thread (within the date range), first post first."""
-    conditions = [Post.thread_id == thread.id, Post.is_deleted.is_(False),
-                  Post.is_hidden.is_(False)]
+    conditions = [Post.thread_id == thread.id, permissions.live_posts()]
     start, end = _day_start(selection.get("date_from")), _day_start(selection.get("date_to"))
     if start:
         conditions.append(Post.created_at >= start)
@@ -187,8 +186,7 @@ def _first_posts(thread: Thread, user) -> list[Post]:
     """The first live post of each delegation, a few at most."""
     seen: dict[int, Post] = {}
     for post in db.session.scalars(
-        select(Post).where(Post.thread_id == thread.id, Post.is_deleted.is_(False),
-                           Post.is_hidden.is_(False)).order_by(Post.id)
+        select(Post).where(Post.thread_id == thread.id, permissions.live_posts()).order_by(Post.id)
     ):
         seen.setdefault(post.delegation_id, post)
         if len(seen) >= CITED_POSTS_WITHOUT_SUMMARY:

@@ -84,8 +84,7 @@ def participating_delegations(sources: dict[str, Source], language: str) -> list
         for delegation in db.session.scalars(
             select(Delegation).where(Delegation.id.in_(
                 select(Post.delegation_id).where(Post.thread_id.in_(thread_ids),
-                                                 Post.is_deleted.is_(False),
-                                                 Post.is_hidden.is_(False))
+                                                 permissions.live_posts())
             ))
         ):
             seen.setdefault(delegation.id, delegation)

@@ -99,8 +99,7 @@ def edit_summary(thread_id: int):
     if form.body.data:
         preview = render_with_citations(form.body.data, current_user)
     citable = db.session.scalars(
-        select(Post).where(Post.thread_id == thread.id, Post.is_deleted.is_(False),
-                           Post.is_hidden.is_(False))
+        select(Post).where(Post.thread_id == thread.id, permissions.live_posts())
         .options(selectinload(Post.delegation)).order_by(Post.number).limit(300)
     ).all()
     return render_template("synthesis/summary_edit.html", form=form, thread=thread,

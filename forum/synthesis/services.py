@@ -52,8 +52,7 @@ def live_posts_after(thread_id: int, post_id: int) -> int:
         select(func.count(Post.id)).where(
             Post.thread_id == thread_id,
             Post.id > post_id,
-            Post.is_deleted.is_(False),
-            Post.is_hidden.is_(False),
+            permissions.live_posts(),
         )
     ) or 0
 
