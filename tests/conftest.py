@@ -13,6 +13,7 @@ from testconfig import TEST_DATABASE_URL, base_config
 
 from forum import create_app
 from forum.extensions import db
+from forum.models.practice_defaults import insert_missing_defaults
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +50,8 @@ def database_template(tmp_path_factory):
 def _empty_postgres(app) -> None:
     tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    # back to a new installation: the managed lists its schema creation seeds
+    insert_missing_defaults(db.session.connection())
     db.session.commit()
 
 

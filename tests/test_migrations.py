@@ -45,6 +45,12 @@ def _check_history(app) -> None:
     assert set(db.metadata.tables) <= tables
     assert "alembic_version" in tables
 
+    with app.app_context():
+        # a new installation starts with the managed lists' default entries
+        assert db.session.scalar(text("SELECT count(*) FROM minimum_indicator")) > 0
+        db.session.remove()
+        db.engine.dispose()
+
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code == 0, f"the models and the migrations differ:\n{result.output}"
 

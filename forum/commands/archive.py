@@ -36,7 +36,7 @@ BATCH_SIZE = 1000
 # the content generation only names what rendered HTML is current, and moves on after a restore.
 SKIPPED_PREFIXES = ("search_", "content_generation")
 # Seeded by every installation; replaced by the archive's rows when restoring.
-REFERENCE_TABLES = ("delegation",)
+REFERENCE_TABLES = ("delegation", "target_population", "situation", "minimum_indicator")
 
 
 class BackupError(Exception):

@@ -20,6 +20,7 @@ from .tags import Tag, TagSynonym, tag_key
 
 # practices
 # isort: split
+from . import practice_defaults  # noqa: F401,E402  (seeds the managed lists with their tables)
 from .practices import (  # noqa: F401  (re-exported models)
     Document,
     IndicatorCoverage,

@@ -197,11 +197,6 @@ def view_practice(practice_id: int):
 
 
 def _build_form(practice: Practice | None):
-    if practice is None and not services.active_items(TargetPopulation):
-        # A new installation: start from the default lists (admins can change them later).
-        from .defaults import ensure_lists
-
-        ensure_lists()
     indicators = services.active_items(MinimumIndicator)
     form_class = practice_form_class(indicators)
     form = form_class()
