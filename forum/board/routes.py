@@ -10,11 +10,11 @@ from sqlalchemy import inspect, select
 
 from .. import permissions
 from ..caching import fragments
+from ..content.attachments import UploadError, post_attachment
 from ..content.markup import render_markdown
 from ..extensions import db
 from ..models import Category, Thread
 from ..moderation.guard import PersonalDataGuard
-from ..practices.documents import UploadError, post_attachment
 from ..tags.services import TagInputError, split_tag_input
 from . import bp, services, thread_page
 from .forms import DeletePostForm, EditPostForm, PostForm, PreviewForm, ThreadForm

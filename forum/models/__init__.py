@@ -1,5 +1,6 @@
 """All models, importable from one place."""
 
+from .attachments import Attachment
 from .audit import AuditEvent, record_audit
 from .base import utcnow
 from .boards import CONTENT_LANGUAGES, Category, Post, Revision, Thread, Visibility, thread_tag
@@ -21,7 +22,6 @@ from .tags import Tag, TagSynonym, tag_key
 # practices
 # isort: split
 from .practices import (  # noqa: F401  (re-exported models)
-    Document,
     IndicatorCoverage,
     MinimumIndicator,
     Practice,
@@ -63,6 +63,7 @@ from .synthesis import (  # noqa: F401
 )
 
 __all__ = [
+    "Attachment",
     "AuditEvent",
     "record_audit",
     "CONTENT_LANGUAGES",

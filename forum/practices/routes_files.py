@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import permissions
+from ..content.attachments import UploadError, save_upload, stored_path
 from ..extensions import db
-from ..models import Post
-from ..models.practices import Document, MinimumIndicator
+from ..models import Attachment, Post
+from ..models.practices import MinimumIndicator
 from . import bp, services
-from .documents import UploadError, remove_document, save_upload, stored_path
 from .forms import ActionForm, DocumentForm, ReasonForm
 from .routes import load_practice
+from .services_documents import remove_document
 
 
 @bp.post("/practices/<int:practice_id>/documents")
@@ -76,7 +77,7 @@ def upload_post_document(post_id: int):
 @bp.route("/documents/<int:document_id>/<path:filename>")
 def download_document(document_id: int, filename: str):
     """Serve a document to those who can read its parent; only images are shown inline."""
-    document = db.session.get(Document, document_id)
+    document = db.session.get(Attachment, document_id)
     if document is None or not permissions.can_read_document(current_user, document):
         abort(404)
     path = stored_path(document)
@@ -93,7 +94,7 @@ def download_document(document_id: int, filename: str):
 @login_required
 def delete_document(document_id: int):
     """Remove a document from its practice or post."""
-    document = db.session.get(Document, document_id)
+    document = db.session.get(Attachment, document_id)
     if document is None or not permissions.can_read_document(current_user, document):
         abort(404)
     if not permissions.can_delete_document(current_user, document):
