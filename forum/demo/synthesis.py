@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from ..content.citations import plain_text
+from ..content.markup import plain_text
 from ..extensions import db
 from ..models import (
     ActionStatus,

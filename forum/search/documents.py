@@ -26,7 +26,7 @@ def endpoint_url(endpoint: str, **values) -> str | None:
         return None
 
 
-def plain_text(post: Post) -> str:
+def post_text(post: Post) -> str:
     """The readable text of a post (its sanitized HTML without tags, else the source)."""
     if post.body_html:
         return Markup(post.body_html).striptags()
@@ -182,7 +182,7 @@ def _thread_item(thread: Thread, first: Post | None) -> ResultItem:
     url = endpoint_url("board.view_thread", thread_id=thread.id)
     return ResultItem(
         kind="thread", obj_id=thread.id, title=thread.title, url=url,
-        text=plain_text(first) if first is not None else "",
+        text=post_text(first) if first is not None else "",
         country=thread.delegation.code, country_name=thread.delegation.name,
         flag=thread.delegation.flag, language=thread.language, created_at=thread.created_at,
         author=thread.author.display_name if thread.author else "",
@@ -226,7 +226,7 @@ def load_posts(user, ids: list[int]) -> dict[int, ResultItem]:
         thread = post.thread
         items[post.id] = ResultItem(
             kind="post", obj_id=post.id, title=thread.title,
-            url=endpoint_url("board.post_link", post_id=post.id), text=plain_text(post),
+            url=endpoint_url("board.post_link", post_id=post.id), text=post_text(post),
             country=post.delegation.code, country_name=post.delegation.name,
             flag=post.delegation.flag, language=post.language, created_at=post.created_at,
             author=post.author.display_name if post.author else "",

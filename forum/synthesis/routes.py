@@ -12,11 +12,12 @@ from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
-from ..content.citations import post_quote, render_with_citations
+from ..content.citations import post_quote
 from ..extensions import db, login_manager
 from ..models import Clip, ClipCollection, Post, Summary, SummaryVersion, Thread
 from ..platform.i18n import current_language
 from . import bp, services
+from .citing import render_with_citations
 from .forms import ActionOnlyForm, ClipForm, CollectionForm, SummaryForm, language_choices
 from .services import SynthesisError
 

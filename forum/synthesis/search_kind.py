@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
-from ..content.citations import CITATION_RE, plain_text, render_markdown
+from ..content.citations import CITATION_RE
+from ..content.markup import plain_text, render_markdown
 from ..extensions import db
 from ..models import Summary, SummaryVersion, Thread
 from ..permissions import visible_threads
@@ -17,7 +18,7 @@ from ..search.registry import ResultItem, SearchKind, register
 
 def summary_text(body: str) -> str:
     """The readable text of a summary, without its citation markers."""
-    return plain_text(render_markdown(CITATION_RE.sub(" ", body or "")))
+    return plain_text(render_markdown(CITATION_RE.sub(" ", body or ""), "report"))
 
 
 def build_summaries(session, ids: list[int]) -> dict[str, dict | None]:
