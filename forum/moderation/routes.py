@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, literal, select
@@ -21,11 +21,11 @@ from ..models import (
     FlagTarget,
     ModeratorMessage,
     Post,
-    Tag,
     Thread,
     User,
     utcnow,
 )
+from ..web.links import post_url
 from ..web.templating import AUDIT_ACTION_LABELS
 from . import bp, services
 from .forms import (
@@ -115,37 +115,6 @@ def is_featured_practice(practice) -> bool:
     from .services_featured import featured_entry
 
     return featured_entry(practice) is not None
-
-
-def thread_url(thread: Thread) -> str:
-    """The thread's page when the board is installed, otherwise the review queue."""
-    if "board.view_thread" in current_app.view_functions:
-        return url_for("board.view_thread", thread_id=thread.id)
-    return url_for("moderation.queue")
-
-
-def post_url(post: Post) -> str:
-    """A link to a post in its thread."""
-    if "board.post_link" in current_app.view_functions:
-        return url_for("board.post_link", post_id=post.id)
-    return thread_url(post.thread)
-
-
-def tag_url(tag: Tag) -> str:
-    """The tag's page when the tags pages are installed, otherwise the curation list."""
-    if "tags.view_tag" in current_app.view_functions:
-        return url_for("tags.view_tag", slug=tag.slug)
-    return url_for("moderation.tags")
-
-
-@bp.app_template_global("moderation_has_endpoint")
-def has_endpoint(name: str) -> bool:
-    """Whether another feature's page exists (so links appear once it is installed)."""
-    return name in current_app.view_functions
-
-
-bp.add_app_template_global(thread_url, "moderation_thread_url")
-bp.add_app_template_global(post_url, "moderation_post_url")
 
 
 def _error(exc: services.ModerationError, template: str, **context):

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import permissions
 from ..extensions import db
 from ..models import Category, Post, Thread
+from ..web.links import post_url, thread_url
 from . import bp, services, services_threads
 from .forms import (
     CloseForm,
@@ -22,7 +23,7 @@ from .forms import (
     ReasonForm,
     SplitForm,
 )
-from .routes import _error, _readable_categories, post_url, thread_url
+from .routes import _error, _readable_categories
 
 
 def _load_thread(thread_id: int) -> Thread:

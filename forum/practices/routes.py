@@ -54,7 +54,6 @@ def _register_template_globals(state) -> None:
             "group": GROUP_LABELS,
         },
         "vocab_label": label,
-        "has_endpoint": lambda name: name in state.app.view_functions,
         "post_documents_of": post_documents_of,
         "recent_practices": recent_practices,
     })

@@ -11,6 +11,7 @@ from ..content.attachments import UploadError, save_upload, stored_path
 from ..extensions import db
 from ..models import Attachment, Post
 from ..models.practices import MinimumIndicator
+from ..web.links import post_url
 from . import bp, services
 from .forms import ActionForm, DocumentForm, ReasonForm
 from .routes import load_practice
@@ -41,18 +42,6 @@ def upload_practice_document(practice_id: int):
                             _anchor="documents"))
 
 
-def _post_url(post: Post) -> str:
-    if "board.post_link" in _endpoints():
-        return url_for("board.post_link", post_id=post.id)
-    return url_for("main.index")
-
-
-def _endpoints() -> set[str]:
-    from flask import current_app
-
-    return set(current_app.view_functions)
-
-
 @bp.post("/posts/<int:post_id>/documents")
 @login_required
 def upload_post_document(post_id: int):
@@ -69,9 +58,9 @@ def upload_post_document(post_id: int):
         document = save_upload(request.files.get("file"), current_user, post=post)
     except UploadError as error:
         return render_template("practices/upload_error.html", message=error.message,
-                               back=_post_url(post)), error.status
+                               back=post_url(post)), error.status
     flash(_("“%(name)s” was attached.", name=document.filename), "success")
-    return redirect(_post_url(post))
+    return redirect(post_url(post))
 
 
 @bp.route("/documents/<int:document_id>/<path:filename>")
@@ -107,4 +96,4 @@ def delete_document(document_id: int):
     if practice_id:
         return redirect(url_for("practices.view_practice", practice_id=practice_id,
                                 _anchor="documents"))
-    return redirect(_post_url(post))
+    return redirect(post_url(post))

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
@@ -16,6 +15,7 @@ from ..content.citations import post_quote
 from ..extensions import db, login_manager
 from ..models import Clip, ClipCollection, Post, Summary, SummaryVersion, Thread
 from ..platform.i18n import current_language
+from ..web.links import post_url, thread_url
 from . import bp, services
 from .citing import render_with_citations
 from .forms import ActionOnlyForm, ClipForm, CollectionForm, SummaryForm, language_choices
@@ -27,14 +27,6 @@ def deny() -> None:
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
     abort(403)
-
-
-def thread_url(thread: Thread) -> str:
-    """The thread page (or the summary page when the discussion pages are not installed)."""
-    try:
-        return url_for("board.view_thread", thread_id=thread.id)
-    except BuildError:
-        return url_for("synthesis.summary_history", thread_id=thread.id)
 
 
 def _load_thread(thread_id: int) -> Thread:
@@ -106,7 +98,7 @@ def edit_summary(thread_id: int):
     ).all()
     return render_template("synthesis/summary_edit.html", form=form, thread=thread,
                            original=original, translating=translating, lang=lang,
-                           preview=preview, thread_url=thread_url(thread),
+                           preview=preview,
                            citable=citable), status
 
 
@@ -145,7 +137,7 @@ def summary_history(thread_id: int):
         "synthesis/summary_history.html", thread=thread, summary=summary, summaries=summaries,
         versions=versions, old=by_number[old], new=by_number[new], diff=diff,
         rendered=render_with_citations(by_number[new].body, current_user),
-        status=services.summary_status(summary), thread_url=thread_url(thread),
+        status=services.summary_status(summary),
     )
 
 
@@ -301,10 +293,7 @@ def cited_post(post_id: int):
     post = _load_post(post_id)
     if not permissions.can_read_cited_post(current_user, post):
         abort(404)
-    try:
-        return redirect(url_for("board.post_link", post_id=post.id))
-    except BuildError:
-        return render_template("synthesis/cited_post.html", post=post)
+    return redirect(post_url(post))
 
 
 @bp.app_template_global("synthesis_thread_summary")
@@ -325,12 +314,6 @@ def _clip_form_global(post: Post) -> ClipForm | None:
 def _date_filter(value) -> str:
     """A calendar date in the reader's language."""
     return format_date(value, "medium") if value else ""
-
-
-@bp.app_template_global("synthesis_thread_url")
-def _thread_url_global(thread: Thread) -> str:
-    """Template access to a thread's address."""
-    return thread_url(thread)
 
 
 @bp.app_template_global("post_excerpt")
