@@ -29,14 +29,14 @@ def deny() -> None:
     abort(403)
 
 
-def _load_thread(thread_id: int) -> Thread:
+def _readable_thread(thread_id: int) -> Thread:
     thread = db.session.get(Thread, thread_id)
     if thread is None or not permissions.can_read_thread(current_user, thread):
         abort(404)
     return thread
 
 
-def _load_post(post_id: int) -> Post:
+def _readable_post(post_id: int) -> Post:
     post = db.session.get(Post, post_id)
     if post is None or not permissions.can_read_thread(current_user, post.thread):
         abort(404)
@@ -51,7 +51,7 @@ def _load_post(post_id: int) -> Post:
 @bp.route("/threads/<int:thread_id>/summary", methods=["GET", "POST"])
 def edit_summary(thread_id: int):
     """Write a new version of a thread's summary, or of one of its translations (?lang=)."""
-    thread = _load_thread(thread_id)
+    thread = _readable_thread(thread_id)
     if not permissions.can_write_summary(current_user, thread):
         deny()
     summaries = services.thread_summaries(thread)
@@ -106,7 +106,7 @@ def edit_summary(thread_id: int):
 def confirm_summary(summary_id: int):
     """Confirm that a summary still holds after the posts written since."""
     summary = db.session.get(Summary, summary_id) or abort(404)
-    thread = _load_thread(summary.thread_id)
+    thread = _readable_thread(summary.thread_id)
     if not permissions.can_write_summary(current_user, thread):
         deny()
     if not ActionOnlyForm().validate_on_submit():
@@ -119,7 +119,7 @@ def confirm_summary(summary_id: int):
 @bp.route("/threads/<int:thread_id>/summary/history")
 def summary_history(thread_id: int):
     """Every version of a thread's summaries, and a diff between two of them."""
-    thread = _load_thread(thread_id)
+    thread = _readable_thread(thread_id)
     summaries = services.thread_summaries(thread)
     if not summaries:
         abort(404)
@@ -187,7 +187,7 @@ def _clip_form() -> ClipForm:
 @bp.route("/posts/<int:post_id>/clip", methods=["GET", "POST"])
 def clip_post(post_id: int):
     """Clip a post, or a passage of it, into a collection (the form works without JS)."""
-    post = _load_post(post_id)
+    post = _readable_post(post_id)
     if not permissions.can_clip_post(current_user, post):
         deny()
     form = _clip_form()
@@ -290,7 +290,7 @@ def delete_clip(clip_id: int):
 @bp.route("/posts/<int:post_id>")
 def cited_post(post_id: int):
     """Where a citation links: the post on its thread page."""
-    post = _load_post(post_id)
+    post = _readable_post(post_id)
     if not permissions.can_read_cited_post(current_user, post):
         abort(404)
     return redirect(post_url(post))
