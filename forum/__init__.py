@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 from pathlib import Path
 
@@ -79,6 +80,13 @@ def create_app(config: dict | None = None) -> Flask:
     for name in BLUEPRINTS:
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)
+    # Each feature's audit actions and their labels (`<feature>/audit.py`, AUDIT_LABELS).
+    from .web import audit_labels
+
+    audit_labels.init_app(app, [
+        importlib.import_module(f"{name}.audit").AUDIT_LABELS
+        for name in BLUEPRINTS if importlib.util.find_spec(f"{name}.audit") is not None
+    ])
 
     from .commands import cli
     from .web import links, templating

@@ -25,8 +25,8 @@ from ..models import (
     User,
     utcnow,
 )
+from ..web.audit_labels import audit_labels
 from ..web.links import post_url
-from ..web.templating import AUDIT_ACTION_LABELS
 from . import bp, services
 from .forms import (
     GROUP_LABELS,
@@ -52,7 +52,7 @@ def moderation_label(kind: str, key) -> str:
         "status": STATUS_LABELS,
         "target": TARGET_LABELS,
         "group": GROUP_LABELS,
-        "action": AUDIT_ACTION_LABELS,
+        "action": audit_labels(),
         "personal_data": PERSONAL_DATA_LABELS,
     }[kind]
     return label_of(mapping, key)
@@ -301,7 +301,7 @@ def audit_log():
         SelectChoice(str(a.id), a.display_name) for a in actors]
     actions = sorted(db.session.scalars(select(AuditEvent.action).distinct()))
     form.action.choices = [SelectChoice("", _("Any action"))] + [
-        SelectChoice(a, label_of(AUDIT_ACTION_LABELS, a)) for a in actions]
+        SelectChoice(a, label_of(audit_labels(), a)) for a in actions]
     types = sorted(db.session.scalars(select(AuditEvent.target_type).distinct()))
     form.target_type.choices = [SelectChoice("", _("Any target"))] + [
         SelectChoice(t, label_of(TARGET_LABELS, t)) for t in types]
