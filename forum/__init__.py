@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 from pathlib import Path
 
@@ -79,24 +80,31 @@ def create_app(config: dict | None = None) -> Flask:
     for name in BLUEPRINTS:
         module = importlib.import_module(name)
         app.register_blueprint(module.bp)
+    # Each feature's audit actions and their labels (`<feature>/audit.py`, AUDIT_LABELS).
+    from .web import audit_labels
+
+    audit_labels.init_app(app, [
+        importlib.import_module(f"{name}.audit").AUDIT_LABELS
+        for name in BLUEPRINTS if importlib.util.find_spec(f"{name}.audit") is not None
+    ])
 
     from .commands import cli
-    from .web import templating
+    from .web import links, templating
 
     templating.init_app(app)
+    links.init_app(app)
     cli.init_app(app)
     # search hooks
     from .search import hooks as search_hooks
 
     search_hooks.init_app(app)
     # performance: static fingerprints, reference cache, opt-in SQL statement count
-    from .caching import dates, reference, template_lookup
+    from .caching import dates, reference
     from .platform import assets, db_stats, sql_count
 
     assets.init_app(app)
     dates.init_app(app)
     db_stats.init_app(app)
-    template_lookup.init_app(app)
     reference.init_app(app)
     sql_count.init_app(app)
     from .caching import fragments

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, or_
 
+from .content.citations import cited_posts
 from .models import ROLE_ORDER, Category, Post, Role, Thread, User, Visibility
 
 # ---------------------------------------------------------------------------------------------
@@ -582,8 +583,6 @@ def can_view_report_drafts(user) -> bool:
 
 def report_cited_posts(version) -> list[Post]:
     """The posts a report version cites (directly or through clips)."""
-    from .content.citations import cited_posts
-
     return cited_posts(version.body)
 
 

@@ -469,7 +469,7 @@ def test_reading_unreadable_category_is_forbidden(client, login_as):
 
 
 def test_word_diff_restores_both_versions():
-    from forum.board.pages import word_diff
+    from forum.board.texts import word_diff
 
     old = "We record cases in\n- paper forms;\n- a spreadsheet."
     new = "We record all cases in\n- an online system;\n- a spreadsheet, weekly."

@@ -11,7 +11,7 @@ from practices_support import become_fixture, lists, make_practice  # noqa: F401
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models.practices import Document
+from forum.models import Attachment
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -89,7 +89,7 @@ def test_accepted_types_are_stored_outside_static(app, client, become):
                              (b"\xff\xd8\xff\xe0" + b"\x00" * 32, "foto.jpeg", "jpeg")]:
         response = _upload(client, practice, data, name)
         assert response.status_code == 302, name
-        document = db.session.scalar(select(Document).order_by(Document.id.desc()))
+        document = db.session.scalar(select(Attachment).order_by(Attachment.id.desc()))
         assert document.kind == kind
     files = _files(app)
     assert len(files) == 6
@@ -102,7 +102,7 @@ def test_download_headers(client, become):
     become(liaison)
     _upload(client, practice, PDF, "informe.pdf")
     _upload(client, practice, PNG, "mapa.png")
-    pdf, png = db.session.scalars(select(Document).order_by(Document.id)).all()
+    pdf, png = db.session.scalars(select(Attachment).order_by(Attachment.id)).all()
     response = _get(client, f"/documents/{pdf.id}/{pdf.filename}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -123,7 +123,7 @@ def test_lying_extensions_are_refused_and_leave_nothing(app, client, become):
         assert response.status_code == 415, name
         assert "This type of file is not accepted" in response.get_data(as_text=True)
     assert _files(app) == []
-    assert db.session.scalar(select(func.count(Document.id))) == 0
+    assert db.session.scalar(select(func.count(Attachment.id))) == 0
 
 
 def test_empty_missing_and_oversized_uploads(app, client, become):
@@ -140,7 +140,7 @@ def test_empty_missing_and_oversized_uploads(app, client, become):
     assert response.status_code == 413
     assert "larger than the limit" in response.get_data(as_text=True)
     assert _files(app) == []
-    assert db.session.scalar(select(func.count(Document.id))) == 0
+    assert db.session.scalar(select(func.count(Attachment.id))) == 0
 
 
 def test_failed_commit_removes_the_file(app, client, become, monkeypatch):
@@ -161,7 +161,7 @@ def test_names_are_sanitized(client, become):
     liaison, practice = _setup()
     become(liaison)
     _upload(client, practice, PDF, "../../etc/Informe  niñez\x07<2024>.exe")
-    document = db.session.scalar(select(Document))
+    document = db.session.scalar(select(Attachment))
     assert document.filename == "Informe niñez_2024.pdf"
     assert "/" not in document.filename
 
@@ -170,7 +170,7 @@ def test_access_follows_the_parent(client, become):
     liaison, practice = _setup()
     become(liaison)
     _upload(client, practice, PDF, "borrador.pdf")
-    document = db.session.scalar(select(Document))
+    document = db.session.scalar(select(Attachment))
     url = f"/documents/{document.id}/{document.filename}"
     for other in (None, make_user("liaison", delegation="MX"), make_user("moderator"),
                   make_user("observer")):
@@ -187,7 +187,7 @@ def test_published_documents_are_public_until_the_practice_is_deleted(client, be
     liaison, practice = _setup("published")
     become(liaison)
     _upload(client, practice, PDF, "informe.pdf")
-    document = db.session.scalar(select(Document))
+    document = db.session.scalar(select(Attachment))
     url = f"/documents/{document.id}/{document.filename}"
     become(None)
     assert _get(client, url).status_code == 200
@@ -209,7 +209,7 @@ def test_post_documents(client, become):
                            data={"file": (io.BytesIO(PDF), "acta.pdf")},
                            content_type="multipart/form-data")
     assert response.status_code == 302
-    document = db.session.scalar(select(Document))
+    document = db.session.scalar(select(Attachment))
     assert document.post_id == post.id
     url = f"/documents/{document.id}/{document.filename}"
     become(make_user("observer"))
@@ -235,7 +235,7 @@ def test_removing_a_document(client, become):
     liaison, practice = _setup()
     become(liaison)
     _upload(client, practice, PDF, "informe.pdf")
-    document = db.session.scalar(select(Document))
+    document = db.session.scalar(select(Attachment))
     become(make_user("liaison", delegation="MX"))
     assert client.post(f"/documents/{document.id}/delete").status_code == 404
     become(liaison)
@@ -256,7 +256,7 @@ def test_reply_and_new_thread_carry_an_attachment(app, client, become):
         "body": "Adjunto el protocolo.", "language": "es", "submit": "1",
         "attachment": (io.BytesIO(PDF), "protocolo.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 302
-    document = db.session.scalar(select(Document))
+    document = db.session.scalar(select(Attachment))
     post = db.session.get(Post, document.post_id)
     assert post.body == "Adjunto el protocolo." and document.filename == "protocolo.pdf"
     page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
@@ -280,4 +280,4 @@ def test_reply_and_new_thread_carry_an_attachment(app, client, become):
         "attachment": (io.BytesIO(_docx()), "guía.docx")}, content_type="multipart/form-data")
     assert response.status_code == 302
     new = db.session.scalar(select(Thread).where(Thread.title == "Guía de documentación consular"))
-    assert db.session.scalar(select(Document).where(Document.post_id == new.posts[0].id)).kind == "docx"
+    assert db.session.scalar(select(Attachment).where(Attachment.post_id == new.posts[0].id)).kind == "docx"

@@ -188,24 +188,6 @@ def test_forwarded_headers_are_trusted_only_when_configured(app_config, new_app)
     assert seen[1] == ("203.0.113.7", "https")
 
 
-def test_missing_optional_templates_are_remembered(app):
-    from jinja2 import TemplateNotFound
-
-    from forum.caching.template_lookup import MissingTemplateCache
-
-    loader = app.jinja_env.loader
-    assert isinstance(loader, MissingTemplateCache)
-    with app.test_request_context():
-        from flask import render_template_string
-
-        page = render_template_string('{% include "nowhere/_missing.html" ignore missing %}ok')
-        assert page == "ok"
-        assert "nowhere/_missing.html" in loader.missing
-        assert render_template_string('{% include "_partials/nav_items.html" %}')
-    with pytest.raises(TemplateNotFound):
-        loader.get_source(app.jinja_env, "nowhere/_missing.html")
-
-
 def test_planner_statistics_are_gathered(app, database_template):
     from sqlalchemy import text
 

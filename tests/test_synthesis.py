@@ -172,7 +172,7 @@ def test_citation_quote_only_for_readers_of_the_post(app):
                                body="Confidential staff detail.")
     summary = services.save_summary(
         staff_thread, facilitator, f"[post:{staff_thread.posts[0].id}]", language="en")
-    from forum.content.citations import render_with_citations
+    from forum.synthesis.citing import render_with_citations
 
     with app.test_request_context():
         assert "Confidential staff detail." in render_with_citations(

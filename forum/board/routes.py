@@ -10,31 +10,28 @@ from sqlalchemy import inspect, select
 
 from .. import permissions
 from ..caching import fragments
+from ..content.attachments import UploadError, post_attachment
 from ..content.markup import render_markdown
 from ..extensions import db
 from ..models import Category, Thread
 from ..moderation.guard import PersonalDataGuard
-from ..practices.documents import UploadError, post_attachment
 from ..tags.services import TagInputError, split_tag_input
+from ..web.paging import check_page_range, page_number
+from ..web.refusals import fail
 from . import bp, services, thread_page
 from .forms import DeletePostForm, EditPostForm, PostForm, PreviewForm, ThreadForm
-from .pages import (
+from .queries import (
     categories_with_latest,
-    check_page_range,
-    fail,
     home_sections,
     last_posts,
     load_post,
     load_thread,
-    page_number,
     page_of_post,
-    quote_text,
-    reply_refusal,
     thread_list_query,
     thread_not_found,
-    word_diff,
 )
 from .services import BoardInputError
+from .texts import quote_text, reply_refusal, word_diff
 
 bp.add_app_template_filter(render_markdown, "markdown")
 

@@ -25,7 +25,8 @@ from ..caching import fragments
 from ..extensions import db
 from ..models import Category, Post, Thread
 from .forms import PostForm
-from .pages import load_thread, reply_refusal, thread_not_found
+from .queries import load_thread, thread_not_found
+from .texts import reply_refusal
 
 
 class KnownPage(Pagination):

@@ -1,7 +1,13 @@
-"""User Markdown to sanitized HTML: one function and one Jinja filter."""
+"""User Markdown to sanitized HTML: one renderer and one sanitizer, with a profile per kind of text.
+
+`post` is what members write in the boards and practices (autolinks, images, headings from <h3>);
+`report` is what facilitators write in summaries and reports (headings from <h2>, no images, no
+autolinks), before its citations are put in.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import nh3
@@ -9,34 +15,62 @@ from flask import Flask, current_app, has_app_context
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-ALLOWED_TAGS = {
+POST_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr",
     "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td",
     "th", "thead", "tr", "ul",
 }
-ALLOWED_ATTRIBUTES = {
+POST_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
     "abbr": {"title"},
 }
+REPORT_TAGS = {
+    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+    "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}
+REPORT_ATTRIBUTES = {"a": {"href", "title", "rel"}, "ol": {"start"}}
 ALLOWED_CLASSES = {
     "th": {"align-left", "align-center", "align-right"},
     "td": {"align-left", "align-center", "align-right"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTERNAL_REL = "nofollow noopener noreferrer"
-# Headings inside a post start at <h3>: the page owns <h1> and <h2>.
-HEADING_SHIFT = 2
+CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
-    md.enable(["table", "strikethrough", "linkify"])
+@dataclass(frozen=True)
+class Profile:
+    """What one kind of text may contain."""
+
+    tags: frozenset[str]
+    attributes: dict[str, set[str]]
+    # Headings move down this many levels: the page owns the ones above.
+    heading_shift: int
+    linkify: bool
+    strikethrough: bool
+
+
+PROFILES = {
+    "post": Profile(frozenset(POST_TAGS), POST_ATTRIBUTES, heading_shift=2, linkify=True,
+                    strikethrough=True),
+    "report": Profile(frozenset(REPORT_TAGS), REPORT_ATTRIBUTES, heading_shift=0, linkify=False,
+                      strikethrough=False),
+}
+
+
+def _parser(profile: Profile) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": profile.linkify, "typographer": False})
+    md.enable("table")
+    if profile.strikethrough:
+        md.enable("strikethrough")
+    if profile.linkify:
+        md.enable("linkify")
     return md
 
 
-_MD = _parser()
+_PARSERS = {name: _parser(profile) for name, profile in PROFILES.items()}
 
 
 def _is_external(href: str) -> bool:
@@ -49,11 +83,11 @@ def _is_external(href: str) -> bool:
     return not (own and parts.netloc == own)
 
 
-def _adjust_tokens(tokens) -> None:
+def _adjust_tokens(tokens, heading_shift: int) -> None:
     """Shift headings, mark external links and turn table alignment styles into classes."""
     for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
+        if token.type in ("heading_open", "heading_close") and heading_shift:
+            level = min(int(token.tag[1]) + heading_shift, 6)
             token.tag = f"h{level}"
         elif token.type in ("th_open", "td_open"):
             style = token.attrGet("style") or ""
@@ -66,7 +100,7 @@ def _adjust_tokens(tokens) -> None:
             if _is_external(href):
                 token.attrSet("rel", EXTERNAL_REL)
         if token.children:
-            _adjust_tokens(token.children)
+            _adjust_tokens(token.children, heading_shift)
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -76,13 +110,14 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize(html: str) -> str:
-    """Clean an HTML fragment with the allow-list (scripts, styles and handlers removed)."""
+def sanitize(html: str, profile: str = "post") -> str:
+    """Clean an HTML fragment with the profile's allow-list (scripts, styles and handlers removed)."""
+    rules = PROFILES[profile]
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
-        clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript"},
-        attributes=ALLOWED_ATTRIBUTES,
+        tags=set(rules.tags),
+        clean_content_tags=CLEAN_CONTENT_TAGS,
+        attributes=rules.attributes,
         attribute_filter=_keep_attribute,
         allowed_classes=ALLOWED_CLASSES,
         link_rel=None,
@@ -91,15 +126,26 @@ def sanitize(html: str) -> str:
     )
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Render user Markdown (CommonMark, tables, autolinks) to safe HTML."""
+def render_markdown(text: str | None, profile: str = "post") -> Markup:
+    """Render user Markdown (CommonMark and tables; for posts autolinks too) to safe HTML."""
     if not text:
         return Markup("")
+    md = _PARSERS[profile]
     env: dict = {}
-    tokens = _MD.parse(text, env)
-    _adjust_tokens(tokens)
-    html = _MD.renderer.render(tokens, _MD.options, env)
-    return Markup(sanitize(html))  # noqa: S704 - cleaned by the allow-list just above
+    tokens = md.parse(text, env)
+    _adjust_tokens(tokens, PROFILES[profile].heading_shift)
+    html = md.renderer.render(tokens, md.options, env)
+    return Markup(sanitize(html, profile))  # noqa: S704 - cleaned by the allow-list just above
+
+
+def plain_text(html: str | None) -> str:
+    """Text content of sanitized HTML, entities decoded and white space collapsed."""
+    text = nh3.clean(html or "", tags=set())
+    text = (
+        text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+        .replace("&quot;", '"').replace("&#39;", "'")
+    )
+    return " ".join(text.split())
 
 
 def init_app(app: Flask) -> None:

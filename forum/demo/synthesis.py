@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from .. import permissions
-from ..content.citations import plain_text
+from ..content.markup import plain_text
 from ..extensions import db
 from ..models import (
     ActionStatus,

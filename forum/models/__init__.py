@@ -1,5 +1,6 @@
 """All models, importable from one place."""
 
+from .attachments import Attachment
 from .audit import AuditEvent, record_audit
 from .base import utcnow
 from .boards import CONTENT_LANGUAGES, Category, Post, Revision, Thread, Visibility, thread_tag
@@ -22,7 +23,6 @@ from .tags import Tag, TagSynonym, tag_key
 # isort: split
 from . import practice_defaults  # noqa: F401,E402  (seeds the managed lists with their tables)
 from .practices import (  # noqa: F401  (re-exported models)
-    Document,
     IndicatorCoverage,
     MinimumIndicator,
     Practice,
@@ -64,6 +64,7 @@ from .synthesis import (  # noqa: F401
 )
 
 __all__ = [
+    "Attachment",
     "AuditEvent",
     "record_audit",
     "CONTENT_LANGUAGES",

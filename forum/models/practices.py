@@ -1,4 +1,4 @@
-"""Practices: structured submissions, their managed lists, workflow, revisions and documents."""
+"""Practices: structured submissions, their managed lists, workflow and revisions."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .attachments import Attachment
 from .base import utcnow
-from .boards import Category, Post, Thread
+from .boards import Category, Thread
 from .people import Delegation, User
 
 
@@ -199,9 +200,9 @@ class Practice(db.Model):
         back_populates="practice", order_by="PracticeTransition.id",
         cascade="all, delete-orphan",
     )
-    documents: Mapped[list[Document]] = relationship(
-        back_populates="practice", order_by="Document.created_at",
-        primaryjoin="and_(Document.practice_id == Practice.id, Document.deleted_at.is_(None))",
+    documents: Mapped[list[Attachment]] = relationship(
+        back_populates="practice", order_by="Attachment.created_at",
+        primaryjoin="and_(Attachment.practice_id == Practice.id, Attachment.deleted_at.is_(None))",
         viewonly=True,
     )
 
@@ -282,31 +283,3 @@ class PracticeTransition(db.Model):
 
     practice: Mapped[Practice] = relationship(back_populates="transitions")
     actor: Mapped[User] = relationship()
-
-
-class Document(db.Model):
-    """A file attached to a practice or a post, stored outside static/ under UPLOAD_DIR."""
-
-    __tablename__ = "document"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    practice_id: Mapped[int | None] = mapped_column(ForeignKey("practice.id"), index=True)
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"), index=True)
-    uploader_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    filename: Mapped[str] = mapped_column(String(200))
-    storage_key: Mapped[str] = mapped_column(String(80), unique=True)
-    kind: Mapped[str] = mapped_column(String(8))
-    mimetype: Mapped[str] = mapped_column(String(120))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-    practice: Mapped[Practice | None] = relationship(back_populates="documents")
-    post: Mapped[Post | None] = relationship()
-    uploader: Mapped[User] = relationship()
-
-    @property
-    def is_image(self) -> bool:
-        """PNG and JPEG are shown inline; everything else is downloaded."""
-        return self.kind in ("png", "jpeg")

@@ -19,7 +19,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..web.formfields import strip, strip_controls
-from ..web.templating import AUDIT_ACTION_LABELS
 
 REASON_LABELS = {
     "personal_data": _l("Contains personal data of a migrant or a case"),
@@ -55,39 +54,6 @@ GROUP_LABELS = {
     "situations": _l("Situations"),
     "themes": _l("Themes"),
 }
-
-ACTION_LABELS = {
-    "flag.dismissed": _l("flags dismissed"),
-    "flag.hidden": _l("flagged item hidden"),
-    "flag.edited": _l("flagged item edited"),
-    "flag.locked": _l("thread of a flagged item locked"),
-    "flag.messaged": _l("author of a flagged item contacted"),
-    "thread.pin": _l("thread pinned"),
-    "thread.unpin": _l("thread unpinned"),
-    "thread.lock": _l("thread locked"),
-    "thread.unlock": _l("thread unlocked"),
-    "thread.move": _l("thread moved"),
-    "thread.merge": _l("threads merged"),
-    "thread.split": _l("thread split"),
-    "thread.hide": _l("thread hidden"),
-    "thread.restore": _l("thread restored"),
-    "thread.close": _l("thread closed"),
-    "thread.reopen": _l("thread reopened"),
-    "post.hide": _l("post hidden"),
-    "post.restore": _l("post restored"),
-    "tag.edit": _l("tag edited"),
-    "tag.synonym_add": _l("tag synonym added"),
-    "tag.synonym_remove": _l("tag synonym removed"),
-    "tag.merge": _l("tags merged"),
-    "practice.feature": _l("practice featured on the home page"),
-    "practice.unfeature": _l("practice no longer featured"),
-}
-
-# Shown in the audit log next to the actions of the other features.
-AUDIT_ACTION_LABELS.update(ACTION_LABELS)
-AUDIT_ACTION_LABELS.setdefault("post.edit", _l("post edited by a moderator"))
-AUDIT_ACTION_LABELS.setdefault("post.delete", _l("post deleted by a moderator"))
-
 
 PERSONAL_DATA_LABELS = {
     "email": _l("email address of a person"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, literal, select
@@ -24,7 +24,8 @@ from ..models import (
     Thread,
     User,
 )
-from ..web.templating import AUDIT_ACTION_LABELS
+from ..web.audit_labels import audit_labels
+from ..web.links import post_url
 from . import bp, services
 from .forms import (
     GROUP_LABELS,
@@ -51,7 +52,7 @@ def moderation_label(kind: str, key) -> str:
         "status": STATUS_LABELS,
         "target": TARGET_LABELS,
         "group": GROUP_LABELS,
-        "action": AUDIT_ACTION_LABELS,
+        "action": audit_labels(),
         "personal_data": PERSONAL_DATA_LABELS,
     }[kind]
     return label_of(mapping, key)
@@ -114,32 +115,6 @@ def is_featured_practice(practice) -> bool:
     from .services_featured import featured_entry
 
     return featured_entry(practice) is not None
-
-
-def thread_url(thread: Thread) -> str:
-    """The thread's page when the board is installed, otherwise the review queue."""
-    if "board.view_thread" in current_app.view_functions:
-        return url_for("board.view_thread", thread_id=thread.id)
-    return url_for("moderation.queue")
-
-
-def post_url(post: Post) -> str:
-    """A link to a post in its thread."""
-    if "board.post_link" in current_app.view_functions:
-        return url_for("board.post_link", post_id=post.id)
-    return thread_url(post.thread)
-
-
-
-
-@bp.app_template_global("moderation_has_endpoint")
-def has_endpoint(name: str) -> bool:
-    """Whether another feature's page exists (so links appear once it is installed)."""
-    return name in current_app.view_functions
-
-
-bp.add_app_template_global(thread_url, "moderation_thread_url")
-bp.add_app_template_global(post_url, "moderation_post_url")
 
 
 def _error(exc: services.ModerationError, template: str, **context):
@@ -332,7 +307,7 @@ def audit_log():
         SelectChoice(str(a.id), a.display_name) for a in actors]
     actions = sorted(db.session.scalars(select(AuditEvent.action).distinct()))
     form.action.choices = [SelectChoice("", _("Any action"))] + [
-        SelectChoice(a, label_of(AUDIT_ACTION_LABELS, a)) for a in actions]
+        SelectChoice(a, label_of(audit_labels(), a)) for a in actions]
     types = sorted(db.session.scalars(select(AuditEvent.target_type).distinct()))
     form.target_type.choices = [SelectChoice("", _("Any target"))] + [
         SelectChoice(t, label_of(TARGET_LABELS, t)) for t in types]

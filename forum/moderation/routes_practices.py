@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,6 +10,7 @@ from .. import permissions
 from ..extensions import db
 from ..models import FlagTarget
 from ..models.practices import Practice
+from ..web.links import practice_url
 from . import bp, services, services_featured
 from .forms import ConfirmForm, FlagForm
 
@@ -19,11 +20,6 @@ def _load_practice(practice_id: int) -> Practice:
     if practice is None or not permissions.can_view_practice(current_user, practice):
         abort(404)
     return practice
-
-
-def practice_url(practice: Practice) -> str:
-    """The practice's page."""
-    return url_for("practices.view_practice", practice_id=practice.id)
 
 
 @bp.route("/flag/practice/<int:practice_id>", methods=["GET", "POST"])

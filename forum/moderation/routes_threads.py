@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import permissions
 from ..extensions import db
 from ..models import Category, Post, Thread
+from ..web.links import post_url, thread_url
 from . import bp, services, services_threads
 from .forms import (
     CloseForm,
@@ -22,17 +23,17 @@ from .forms import (
     ReasonForm,
     SplitForm,
 )
-from .routes import _error, _readable_categories, post_url, thread_url
+from .routes import _error, _readable_categories
 
 
-def _load_thread(thread_id: int) -> Thread:
+def _thread_to_moderate(thread_id: int) -> Thread:
     thread = db.get_or_404(Thread, thread_id)
     if not permissions.can_moderate_thread(current_user, thread):
         abort(403)
     return thread
 
 
-def _load_post(post_id: int) -> Post:
+def _post_to_moderate(post_id: int) -> Post:
     post = db.get_or_404(Post, post_id)
     if not permissions.can_moderate_post(current_user, post):
         abort(403)
@@ -72,7 +73,7 @@ def _toggle_texts(tool: str) -> tuple[str, str, str]:
 @login_required
 def thread_toggle(thread_id: int, tool: str):
     """Pin, unpin, lock, unlock, reopen or restore a thread, after confirmation."""
-    thread = _load_thread(thread_id)
+    thread = _thread_to_moderate(thread_id)
     form = ConfirmForm()
     title, question, button = _toggle_texts(tool)
     context = {"form": form, "thread": thread, "title": title, "question": question,
@@ -98,7 +99,7 @@ def thread_toggle(thread_id: int, tool: str):
 @login_required
 def hide_thread(thread_id: int):
     """Hide a thread with a reason, after confirmation."""
-    thread = _load_thread(thread_id)
+    thread = _thread_to_moderate(thread_id)
     form = ReasonForm()
     context = {"form": form, "thread": thread, "title": _("Hide the thread"),
                "question": _("Hide this thread from everyone but moderators?"),
@@ -122,7 +123,7 @@ def hide_thread(thread_id: int):
 @login_required
 def close_thread(thread_id: int):
     """Close a thread with a closing note, after confirmation."""
-    thread = _load_thread(thread_id)
+    thread = _thread_to_moderate(thread_id)
     form = CloseForm()
     context = {"form": form, "thread": thread, "title": _("Close the thread"),
                "question": _("Close this thread? Members will no longer be able to reply."),
@@ -144,7 +145,7 @@ def close_thread(thread_id: int):
 @login_required
 def move_thread(thread_id: int):
     """Move a thread to another category."""
-    thread = _load_thread(thread_id)
+    thread = _thread_to_moderate(thread_id)
     form = MoveForm()
     form.category.choices = [SelectChoice(c.id, c.name) for c in _readable_categories()]
     if request.method == "GET":
@@ -193,7 +194,7 @@ def _thread_from_reference(text: str) -> Thread | None:
 @login_required
 def merge_thread(thread_id: int):
     """Merge a thread into another: first choose, then confirm with both titles shown."""
-    thread = _load_thread(thread_id)
+    thread = _thread_to_moderate(thread_id)
     form = MergeForm()
     context = {"form": form, "thread": thread, "target": None}
     if not form.validate_on_submit():
@@ -226,7 +227,7 @@ def merge_thread(thread_id: int):
 @login_required
 def split_thread(thread_id: int):
     """Move selected posts into a new thread."""
-    thread = _load_thread(thread_id)
+    thread = _thread_to_moderate(thread_id)
     form = SplitForm()
     form.posts.choices = [
         SelectChoice(p.id, f"#{p.number} · {p.author.display_name} · {p.created_at:%Y-%m-%d %H:%M}")
@@ -265,7 +266,7 @@ def split_thread(thread_id: int):
 @login_required
 def hide_post(post_id: int):
     """Hide a post, with a reason shown in its place."""
-    post = _load_post(post_id)
+    post = _post_to_moderate(post_id)
     form = ReasonForm()
     context = {"form": form, "thread": post.thread, "post": post, "title": _("Hide the post"),
                "question": _("Hide this post? Its place stays in the thread, with your reason."),
@@ -289,7 +290,7 @@ def hide_post(post_id: int):
 @login_required
 def restore_post(post_id: int):
     """Show a hidden post again."""
-    post = _load_post(post_id)
+    post = _post_to_moderate(post_id)
     form = ConfirmForm()
     context = {"form": form, "thread": post.thread, "post": post,
                "title": _("Restore the post"),

@@ -31,7 +31,6 @@ from ..models import (
     User,
     record_audit,
     record_change,
-    tag_key,
     utcnow,
 )
 
@@ -95,11 +94,6 @@ def tag_state(tag: Tag) -> dict:
         "merged_into_id": tag.merged_into_id,
         "thread_count": tag.thread_count,
     }
-
-
-def fold(text: str) -> str:
-    """The matching key of a tag text (the same one the tag resolver uses)."""
-    return tag_key(text)
 
 
 # ---------------------------------------------------------------------------------------------

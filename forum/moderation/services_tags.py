@@ -6,8 +6,17 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, insert, or_, select, update
 
 from ..extensions import db
-from ..models import Tag, TagRedirect, TagSynonym, User, record_audit, record_change, thread_tag
-from .services import ModerationError, NothingToDo, fold, tag_state
+from ..models import (
+    Tag,
+    TagRedirect,
+    TagSynonym,
+    User,
+    record_audit,
+    record_change,
+    tag_key,
+    thread_tag,
+)
+from .services import ModerationError, NothingToDo, tag_state
 from .services_threads import _recount_tags
 
 TAG_GROUPS = ("populations", "situations", "themes")
@@ -70,7 +79,7 @@ def update_tag(moderator: User, tag: Tag, *, slug: str, label_en: str | None,
 
 def add_synonym(moderator: User, tag: Tag, text: str) -> TagSynonym:
     """Add another way of writing a tag; refused when another tag already uses it."""
-    key = fold(text)
+    key = tag_key(text)
     if not key:
         raise ModerationError(_("Type the synonym to add."))
     if any(s.key == key for s in tag.synonyms):
@@ -151,7 +160,7 @@ def merge_tags(moderator: User, source: Tag, target: Tag) -> Tag:
             for owner_id in owners:
                 record_change(kind, owner_id)
         keys = {s.key for s in target.synonyms}
-        target_names = {fold(n) for n in (target.slug, target.label_en, target.label_es,
+        target_names = {tag_key(n) for n in (target.slug, target.label_en, target.label_es,
                                           target.label_fr) if n}
         for synonym in list(source.synonyms):
             source.synonyms.remove(synonym)
@@ -159,9 +168,9 @@ def merge_tags(moderator: User, source: Tag, target: Tag) -> Tag:
                 target.synonyms.append(TagSynonym(text=synonym.text))
                 keys.add(synonym.key)
         for name in (source.label_en, source.label_es, source.label_fr, source.slug):
-            if name and fold(name) not in keys and fold(name) not in target_names:
+            if name and tag_key(name) not in keys and tag_key(name) not in target_names:
                 target.synonyms.append(TagSynonym(text=name))
-                keys.add(fold(name))
+                keys.add(tag_key(name))
         for lang in ("en", "es", "fr"):
             if not getattr(target, f"label_{lang}") and getattr(source, f"label_{lang}"):
                 setattr(target, f"label_{lang}", getattr(source, f"label_{lang}"))

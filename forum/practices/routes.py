@@ -17,10 +17,9 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
 from ..extensions import db
-from ..models import Category, Delegation, DelegationKind, Post
+from ..models import Attachment, Category, Delegation, DelegationKind, Post
 from ..models.practices import (
     PUBLIC_STATUSES,
-    Document,
     MinimumIndicator,
     Practice,
     PracticeRevision,
@@ -55,7 +54,6 @@ def _register_template_globals(state) -> None:
             "group": GROUP_LABELS,
         },
         "vocab_label": label,
-        "has_endpoint": lambda name: name in state.app.view_functions,
         "post_documents_of": post_documents_of,
         "recent_practices": recent_practices,
     })
@@ -71,18 +69,18 @@ def recent_practices(user, limit: int = 5) -> list[Practice]:
     ))
 
 
-def post_documents_of(post) -> list[Document]:
+def post_documents_of(post) -> list[Attachment]:
     """A post's live documents; loaded once per thread and request to avoid a query per post."""
     cache = getattr(request, "_post_documents", None)
     if cache is None:
         cache = request._post_documents = {}
     if post.thread_id not in cache:
         rows = db.session.scalars(
-            select(Document).join(Post, Post.id == Document.post_id)
-            .where(Post.thread_id == post.thread_id, Document.deleted_at.is_(None))
-            .order_by(Document.created_at)
+            select(Attachment).join(Post, Post.id == Attachment.post_id)
+            .where(Post.thread_id == post.thread_id, Attachment.deleted_at.is_(None))
+            .order_by(Attachment.created_at)
         )
-        by_post: dict[int, list[Document]] = {}
+        by_post: dict[int, list[Attachment]] = {}
         for document in rows:
             by_post.setdefault(document.post_id, []).append(document)
         cache[post.thread_id] = by_post

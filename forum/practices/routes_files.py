@@ -7,13 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import permissions
+from ..content.attachments import UploadError, save_upload, stored_path
 from ..extensions import db
-from ..models import Post
-from ..models.practices import Document, MinimumIndicator
+from ..models import Attachment, Post
+from ..models.practices import MinimumIndicator
+from ..web.links import post_url
 from . import bp, services
-from .documents import UploadError, remove_document, save_upload, stored_path
 from .forms import ActionForm, DocumentForm, ReasonForm
 from .routes import load_practice
+from .services_documents import remove_document
 
 
 @bp.post("/practices/<int:practice_id>/documents")
@@ -40,18 +42,6 @@ def upload_practice_document(practice_id: int):
                             _anchor="documents"))
 
 
-def _post_url(post: Post) -> str:
-    if "board.post_link" in _endpoints():
-        return url_for("board.post_link", post_id=post.id)
-    return url_for("main.index")
-
-
-def _endpoints() -> set[str]:
-    from flask import current_app
-
-    return set(current_app.view_functions)
-
-
 @bp.post("/posts/<int:post_id>/documents")
 @login_required
 def upload_post_document(post_id: int):
@@ -68,15 +58,15 @@ def upload_post_document(post_id: int):
         document = save_upload(request.files.get("file"), current_user, post=post)
     except UploadError as error:
         return render_template("practices/upload_error.html", message=error.message,
-                               back=_post_url(post)), error.status
+                               back=post_url(post)), error.status
     flash(_("“%(name)s” was attached.", name=document.filename), "success")
-    return redirect(_post_url(post))
+    return redirect(post_url(post))
 
 
 @bp.route("/documents/<int:document_id>/<path:filename>")
 def download_document(document_id: int, filename: str):
     """Serve a document to those who can read its parent; only images are shown inline."""
-    document = db.session.get(Document, document_id)
+    document = db.session.get(Attachment, document_id)
     if document is None or not permissions.can_read_document(current_user, document):
         abort(404)
     path = stored_path(document)
@@ -93,7 +83,7 @@ def download_document(document_id: int, filename: str):
 @login_required
 def delete_document(document_id: int):
     """Remove a document from its practice or post."""
-    document = db.session.get(Document, document_id)
+    document = db.session.get(Attachment, document_id)
     if document is None or not permissions.can_read_document(current_user, document):
         abort(404)
     if not permissions.can_delete_document(current_user, document):
@@ -106,4 +96,4 @@ def delete_document(document_id: int):
     if practice_id:
         return redirect(url_for("practices.view_practice", practice_id=practice_id,
                                 _anchor="documents"))
-    return redirect(_post_url(post))
+    return redirect(post_url(post))

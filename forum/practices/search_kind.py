@@ -1,6 +1,6 @@
 """The `practice` kind of the search index: published practices, found by title and system.
 
-Registered with the search feature's registry when that feature is installed; the title field
+Registered with the search feature's registry when the blueprint is imported; the title field
 carries the practice title and its case-recording system name (the boosted field), the body
 every descriptive field and the list labels in the three languages.
 """
@@ -19,6 +19,8 @@ from ..models.practices import (
     IndicatorCoverage,
     Practice,
 )
+from ..search.registry import ResultItem, SearchKind, register
+from ..web.links import practice_url
 
 TEXT_FIELDS = ("institution", "partners", "problem", "description", "operation", "legal_basis",
                "resources", "system_scope", "system_languages", "system_interoperability",
@@ -80,9 +82,6 @@ def all_practice_ids(session):
 
 def load_practices(user, ids: list[int]) -> dict:
     """Visible practices by id, as search results."""
-    from ..search.documents import endpoint_url
-    from ..search.registry import ResultItem
-
     if not ids:
         return {}
     practices = db.session.scalars(
@@ -92,7 +91,7 @@ def load_practices(user, ids: list[int]) -> dict:
     ).unique().all()
     items = {}
     for practice in practices:
-        url = endpoint_url("practices.view_practice", practice_id=practice.id)
+        url = practice_url(practice)
         text = practice.description
         if practice.system_name:
             text = f"{practice.system_name} — {text}"
@@ -149,16 +148,11 @@ def related_practices(user, practice: Practice, limit: int = 4) -> list[Practice
     return [found[i] for i in ids if i in found][:limit]
 
 
-def register_kind() -> bool:
-    """Register the kind with the search registry; False when search is not installed."""
-    try:
-        from ..search.registry import SearchKind, register
-    except ImportError:
-        return False
+def register_kind() -> None:
+    """Register the kind with the search registry."""
     register(SearchKind(
         name="practice", build=build_practices, all_ids=all_practice_ids,
         load=load_practices,
         watch={Practice: _watch_practice, IndicatorCoverage: _watch_coverage},
         label=_l("Practices"), aliases=ALIASES,
     ))
-    return True

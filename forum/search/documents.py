@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.routing import BuildError
 
 from .. import permissions
 from ..extensions import db
 from ..models import GlossaryEntry, Post, Tag, TagSynonym, Thread, tag_key
 from ..permissions import visible_posts, visible_threads
+from ..web.links import post_url, tag_url, thread_url
 from .registry import ResultItem, SearchKind, register
 
 # Thread attributes copied into its replies' documents: changing one re-indexes the replies.
 THREAD_SPREAD_ATTRS = ("category_id", "category", "is_hidden", "merged_into_id", "tags")
 
 
-def endpoint_url(endpoint: str, **values) -> str | None:
-    """A URL for an endpoint, or None while the feature that serves it is not installed."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
-def plain_text(post: Post) -> str:
+def post_text(post: Post) -> str:
     """The readable text of a post (its sanitized HTML without tags, else the source)."""
     if post.body_html:
         return Markup(post.body_html).striptags()
@@ -180,10 +171,10 @@ def build_glossary(session, ids: list[int]) -> dict[str, dict | None]:
 
 
 def _thread_item(thread: Thread, first: Post | None) -> ResultItem:
-    url = endpoint_url("board.view_thread", thread_id=thread.id)
+    url = thread_url(thread)
     return ResultItem(
         kind="thread", obj_id=thread.id, title=thread.title, url=url,
-        text=plain_text(first) if first is not None else "",
+        text=post_text(first) if first is not None else "",
         country=thread.delegation.code, country_name=thread.delegation.name,
         flag=thread.delegation.flag, language=thread.language, created_at=thread.created_at,
         author=thread.author.display_name if thread.author else "",
@@ -227,12 +218,12 @@ def load_posts(user, ids: list[int]) -> dict[int, ResultItem]:
         thread = post.thread
         items[post.id] = ResultItem(
             kind="post", obj_id=post.id, title=thread.title,
-            url=endpoint_url("board.post_link", post_id=post.id), text=plain_text(post),
+            url=post_url(post), text=post_text(post),
             country=post.delegation.code, country_name=post.delegation.name,
             flag=post.delegation.flag, language=post.language, created_at=post.created_at,
             author=post.author.display_name if post.author else "",
             group_title=thread.title,
-            group_url=endpoint_url("board.view_thread", thread_id=thread.id),
+            group_url=thread_url(thread),
             tags=list(thread.tags), category=thread.category.name,
             hidden=not permissions.is_live_post(post) or thread.is_hidden,
         )
@@ -246,7 +237,7 @@ def load_tags(user, ids: list[int]) -> dict[int, ResultItem]:
     tags = db.session.scalars(select(Tag).where(Tag.id.in_(ids), Tag.merged_into_id.is_(None)))
     return {
         t.id: ResultItem(kind="tag", obj_id=t.id, title=t.label, text="",
-                         url=endpoint_url("tags.view_tag", slug=t.slug), tags=[t])
+                         url=tag_url(t), tags=[t])
         for t in tags
     }
 

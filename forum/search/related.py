@@ -18,9 +18,9 @@ from whoosh import query as wq
 from .. import permissions
 from ..extensions import db
 from ..models import Post, Thread
+from ..web.links import thread_url
 from .analysis import analyze
 from .concepts import glossary_expansions
-from .documents import endpoint_url
 from .index import handle
 from .registry import ResultItem
 from .writer import searcher as open_searcher
@@ -64,7 +64,7 @@ def load_summaries(user, ids: list[int]) -> list[ResultItem]:
         thread = by_id.get(thread_id)
         if thread is None:
             continue
-        url = endpoint_url("board.view_thread", thread_id=thread.id)
+        url = thread_url(thread)
         items.append(ResultItem(
             kind="thread", obj_id=thread.id, title=thread.title, url=url, text="",
             country=thread.delegation.code, country_name=thread.delegation.name,

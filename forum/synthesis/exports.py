@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import permissions
-from ..content.citations import CITATION_RE, extract_citations, load_cited, post_quote, post_url
+from ..content.citations import CITATION_RE, extract_citations, load_cited, post_quote
 from ..extensions import db
 from ..models import Delegation, Post, ReportVersion
+from ..web.links import post_url
 
 
 @dataclass
@@ -50,7 +51,7 @@ def sources_for(version: ReportVersion, user, language: str) -> tuple[dict[str, 
             when = format_date(post.created_at, "long")
         sources[citation.token] = Source(
             number=numbers.setdefault(post.id, len(numbers) + 1), token=citation.token, post=post,
-            clip_text=clip.text if clip else None, url=post_url(post.id, external=True),
+            clip_text=clip.text if clip else None, url=post_url(post, external=True),
             caption=f"{post.delegation.name_in(language)}, {when}",
         )
     return sources, hidden

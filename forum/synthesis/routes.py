@@ -8,15 +8,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
-from ..content.citations import post_quote, render_with_citations
+from ..content.citations import post_quote
 from ..extensions import db, login_manager
 from ..models import Clip, ClipCollection, Post, Summary, SummaryVersion, Thread
 from ..platform.i18n import current_language
+from ..web.links import post_url, thread_url
 from . import bp, services
+from .citing import render_with_citations
 from .forms import ActionOnlyForm, ClipForm, CollectionForm, SummaryForm, language_choices
 from .services import SynthesisError
 
@@ -28,22 +29,14 @@ def deny() -> None:
     abort(403)
 
 
-def thread_url(thread: Thread) -> str:
-    """The thread page (or the summary page when the discussion pages are not installed)."""
-    try:
-        return url_for("board.view_thread", thread_id=thread.id)
-    except BuildError:
-        return url_for("synthesis.summary_history", thread_id=thread.id)
-
-
-def _load_thread(thread_id: int) -> Thread:
+def _readable_thread(thread_id: int) -> Thread:
     thread = db.session.get(Thread, thread_id)
     if thread is None or not permissions.can_read_thread(current_user, thread):
         abort(404)
     return thread
 
 
-def _load_post(post_id: int) -> Post:
+def _readable_post(post_id: int) -> Post:
     post = db.session.get(Post, post_id)
     if post is None or not permissions.can_read_thread(current_user, post.thread):
         abort(404)
@@ -58,7 +51,7 @@ def _load_post(post_id: int) -> Post:
 @bp.route("/threads/<int:thread_id>/summary", methods=["GET", "POST"])
 def edit_summary(thread_id: int):
     """Write a new version of a thread's summary, or of one of its translations (?lang=)."""
-    thread = _load_thread(thread_id)
+    thread = _readable_thread(thread_id)
     if not permissions.can_write_summary(current_user, thread):
         deny()
     summaries = services.thread_summaries(thread)
@@ -104,7 +97,7 @@ def edit_summary(thread_id: int):
     ).all()
     return render_template("synthesis/summary_edit.html", form=form, thread=thread,
                            original=original, translating=translating, lang=lang,
-                           preview=preview, thread_url=thread_url(thread),
+                           preview=preview,
                            citable=citable), status
 
 
@@ -112,7 +105,7 @@ def edit_summary(thread_id: int):
 def confirm_summary(summary_id: int):
     """Confirm that a summary still holds after the posts written since."""
     summary = db.session.get(Summary, summary_id) or abort(404)
-    thread = _load_thread(summary.thread_id)
+    thread = _readable_thread(summary.thread_id)
     if not permissions.can_write_summary(current_user, thread):
         deny()
     if not ActionOnlyForm().validate_on_submit():
@@ -125,7 +118,7 @@ def confirm_summary(summary_id: int):
 @bp.route("/threads/<int:thread_id>/summary/history")
 def summary_history(thread_id: int):
     """Every version of a thread's summaries, and a diff between two of them."""
-    thread = _load_thread(thread_id)
+    thread = _readable_thread(thread_id)
     summaries = services.thread_summaries(thread)
     if not summaries:
         abort(404)
@@ -143,7 +136,7 @@ def summary_history(thread_id: int):
         "synthesis/summary_history.html", thread=thread, summary=summary, summaries=summaries,
         versions=versions, old=by_number[old], new=by_number[new], diff=diff,
         rendered=render_with_citations(by_number[new].body, current_user),
-        status=services.summary_status(summary), thread_url=thread_url(thread),
+        status=services.summary_status(summary),
     )
 
 
@@ -193,7 +186,7 @@ def _clip_form() -> ClipForm:
 @bp.route("/posts/<int:post_id>/clip", methods=["GET", "POST"])
 def clip_post(post_id: int):
     """Clip a post, or a passage of it, into a collection (the form works without JS)."""
-    post = _load_post(post_id)
+    post = _readable_post(post_id)
     if not permissions.can_clip_post(current_user, post):
         deny()
     form = _clip_form()
@@ -296,13 +289,10 @@ def delete_clip(clip_id: int):
 @bp.route("/posts/<int:post_id>")
 def cited_post(post_id: int):
     """Where a citation links: the post on its thread page."""
-    post = _load_post(post_id)
+    post = _readable_post(post_id)
     if not permissions.can_read_cited_post(current_user, post):
         abort(404)
-    try:
-        return redirect(url_for("board.post_link", post_id=post.id))
-    except BuildError:
-        return render_template("synthesis/cited_post.html", post=post)
+    return redirect(post_url(post))
 
 
 @bp.app_template_global("synthesis_thread_summary")
@@ -323,12 +313,6 @@ def _clip_form_global(post: Post) -> ClipForm | None:
 def _date_filter(value) -> str:
     """A calendar date in the reader's language."""
     return format_date(value, "medium") if value else ""
-
-
-@bp.app_template_global("synthesis_thread_url")
-def _thread_url_global(thread: Thread) -> str:
-    """Template access to a thread's address."""
-    return thread_url(thread)
 
 
 @bp.app_template_global("post_excerpt")

@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import models, permissions
-from ..content.citations import render_with_citations
 from ..errors.handlers import render_error
 from ..extensions import db
 from ..models import (
@@ -28,6 +27,7 @@ from ..models import (
 )
 from ..platform.i18n import current_language
 from . import bp, services
+from .citing import render_with_citations
 from .drafting import build_draft
 from .exports import (
     SOURCES_MARKER,

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import BuildError
 
-from ..content.citations import CITATION_RE, plain_text, render_markdown
+from ..content.citations import CITATION_RE
+from ..content.markup import plain_text, render_markdown
 from ..extensions import db
 from ..models import Summary, SummaryVersion, Thread
 from ..permissions import visible_threads
 from ..search.registry import ResultItem, SearchKind, register
+from ..web.links import thread_url
 
 
 def summary_text(body: str) -> str:
     """The readable text of a summary, without its citation markers."""
-    return plain_text(render_markdown(CITATION_RE.sub(" ", body or "")))
+    return plain_text(render_markdown(CITATION_RE.sub(" ", body or ""), "report"))
 
 
 def build_summaries(session, ids: list[int]) -> dict[str, dict | None]:
@@ -51,13 +51,6 @@ def build_summaries(session, ids: list[int]) -> dict[str, dict | None]:
     return out
 
 
-def _thread_url(thread_id: int) -> str | None:
-    try:
-        return url_for("board.view_thread", thread_id=thread_id)
-    except BuildError:
-        return None
-
-
 def load_summaries(user, ids: list[int]) -> dict[int, ResultItem]:
     """Summaries of threads the user can read."""
     if not ids:
@@ -72,12 +65,11 @@ def load_summaries(user, ids: list[int]) -> dict[int, ResultItem]:
     items = {}
     for summary in summaries:
         thread, version = summary.thread, summary.current_version
-        url = _thread_url(thread.id)
+        url = thread_url(thread)
         delegation = version.author.delegation
         items[summary.id] = ResultItem(
             kind="summary", obj_id=summary.id, title=thread.title,
-            url=url or url_for("synthesis.summary_history", thread_id=thread.id,
-                               lang=summary.language),
+            url=url,
             text=summary_text(version.body), country=delegation.code,
             country_name=delegation.name, flag=delegation.flag, language=summary.language,
             created_at=summary.updated_at, author=version.author.display_name,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import permissions
-from ..content.citations import citation_problems, plain_text
+from ..content.markup import plain_text
 from ..extensions import db
 from ..models import (
     ActionItem,
@@ -31,6 +31,7 @@ from ..models import (
     record_change,
     utcnow,
 )
+from .citing import citation_problems
 
 
 class SynthesisError(ValueError):

@@ -9,12 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions
-from ..board.pages import check_page_range, fail, last_posts, page_number, thread_list_query
+from ..board.queries import last_posts, thread_list_query
 from ..caching import fragments
 from ..extensions import db
 from ..models import Tag, Thread, thread_tag
 from ..platform.i18n import current_language
 from ..tags.services import suggest_tags
+from ..web.paging import check_page_range, page_number
+from ..web.refusals import fail
 from . import bp
 
 

@@ -25,20 +25,6 @@ VISIBILITY_LABELS = {
     "staff": _l("staff"),
 }
 
-# Audit actions by key; each feature adds its own keys here (or in its module at import time).
-AUDIT_ACTION_LABELS = {
-    "invitation.created": _l("invitation sent"),
-    "invitation.resent": _l("invitation sent again"),
-    "invitation.revoked": _l("invitation revoked"),
-    "user.updated": _l("role or delegation changed"),
-    "user.suspended": _l("account suspended"),
-    "user.reactivated": _l("account reactivated"),
-    "delegation.created": _l("delegation added"),
-    "delegation.updated": _l("delegation edited"),
-    "category.created": _l("category created"),
-    "category.updated": _l("category edited"),
-}
-
 
 def role_label(role: str) -> str:
     """The translated name of a role."""
@@ -50,11 +36,6 @@ def visibility_label(visibility: str) -> str:
     return str(VISIBILITY_LABELS.get(str(visibility), visibility))
 
 
-def audit_action_label(action: str) -> str:
-    """The translated description of an audit action key."""
-    return str(AUDIT_ACTION_LABELS.get(action, action))
-
-
 def init_app(app: Flask) -> None:
     """Expose `perm` (the policy module) and number formatting to every template."""
     app.jinja_env.globals["perm"] = permissions
@@ -64,7 +45,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["visibility_label"] = visibility_label
-    app.jinja_env.globals["audit_action_label"] = audit_action_label
     app.jinja_env.filters["number"] = lambda value: format_decimal(value or 0)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

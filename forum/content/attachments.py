@@ -1,4 +1,4 @@
-"""Attachments: content-type sniffing, safe names, and storage outside static/.
+"""Attachments: content-type sniffing, size limit, safe names, and storage outside static/.
 
 A file is streamed to a temporary name in UPLOAD_DIR, checked, then renamed into place; the
 database row is committed last, and the file is removed again if anything fails on the way.
@@ -19,7 +19,7 @@ from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..models.practices import Document
+from ..models import Attachment
 
 KINDS = {
     "pdf": ("application/pdf", "pdf"),
@@ -42,7 +42,7 @@ class UploadError(Exception):
 
 
 def sniff(path: Path) -> str | None:
-    """The document kind from the file's content (magic bytes), or None when not accepted."""
+    """The attachment kind from the file's content (magic bytes), or None when not accepted."""
     with path.open("rb") as handle:
         head = handle.read(16)
     if head.startswith(b"%PDF-"):
@@ -87,15 +87,15 @@ def safe_filename(name: str, kind: str) -> str:
 
 
 def upload_root() -> Path:
-    """The folder where documents live (outside static/)."""
+    """The folder where attachments live (outside static/)."""
     root = Path(current_app.config["UPLOAD_DIR"])
     root.mkdir(parents=True, exist_ok=True)
     return root
 
 
-def stored_path(document: Document) -> Path:
-    """Where a document's bytes are on disk."""
-    return upload_root() / document.storage_key[:2] / document.storage_key
+def stored_path(attachment: Attachment) -> Path:
+    """Where an attachment's bytes are on disk."""
+    return upload_root() / attachment.storage_key[:2] / attachment.storage_key
 
 
 class StagedUpload:
@@ -106,12 +106,12 @@ class StagedUpload:
         self.filename = safe_filename(name, kind)
         self.final = temp.parent / key[:2] / key
 
-    def attach(self, uploader, *, practice=None, post=None) -> Document:
-        """Move the file into place and commit its Document row (the file goes if that fails)."""
+    def attach(self, uploader, *, practice=None, post=None) -> Attachment:
+        """Move the file into place and commit its Attachment row (the file goes if that fails)."""
         try:
             self.final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.temp, self.final)
-            document = Document(
+            document = Attachment(
                 practice_id=getattr(practice, "id", None), post_id=getattr(post, "id", None),
                 uploader_id=uploader.id, filename=self.filename, storage_key=self.key,
                 kind=self.kind, mimetype=KINDS[self.kind][0], size=self.size,
@@ -169,8 +169,8 @@ def stage_upload(storage) -> StagedUpload:
     return StagedUpload(temp, key, kind, size, digest.hexdigest(), storage.filename)
 
 
-def save_upload(storage, uploader, *, practice=None, post=None) -> Document:
-    """Check and store an uploaded file and commit its Document row; raise UploadError."""
+def save_upload(storage, uploader, *, practice=None, post=None) -> Attachment:
+    """Check and store an uploaded file and commit its Attachment row; raise UploadError."""
     return stage_upload(storage).attach(uploader, practice=practice, post=post)
 
 
@@ -190,14 +190,3 @@ def post_attachment(field: str = "attachment"):
         yield staged
     finally:
         staged.temp.unlink(missing_ok=True)
-
-
-def remove_document(user, document: Document) -> None:
-    """Hide a document (the file stays until the row is purged, so history can be audited)."""
-    from ..models import record_audit, utcnow
-    from ..permissions import is_moderator
-
-    document.deleted_at = utcnow()
-    if is_moderator(user) and document.uploader_id != user.id:
-        record_audit(user, "document.delete", "document", document.id, label=document.filename)
-    db.session.commit()
