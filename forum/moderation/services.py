@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
+from ..board import counters
 from ..extensions import db
 from ..models import (
     Flag,
@@ -369,6 +370,7 @@ def resolve_item(moderator: User, target_type: str, target_id: int, action: str,
         if not target.is_hidden:
             target.is_hidden = True
             target.hidden_reason = reason
+            counters.post_deleted(target)
             record_change("post", target.id)
         note = reason
     elif action == FlagResolution.LOCKED.value:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, or_, select, update
 
+from ..board import counters
 from ..extensions import db
 from ..models import Tag, TagRedirect, TagSynonym, User, record_audit, record_change, thread_tag
 from .services import ModerationError, NothingToDo, fold, tag_state
-from .services_threads import _recount_tags
 
 TAG_GROUPS = ("populations", "situations", "themes")
 
@@ -170,8 +170,7 @@ def merge_tags(moderator: User, source: Tag, target: Tag) -> Tag:
                            .values(merged_into_id=target.id))
         db.session.execute(update(TagRedirect).where(TagRedirect.tag_id == source.id)
                            .values(tag_id=target.id))
-        db.session.flush()
-        _recount_tags([source.id, target.id])
+        counters.tags_merged([source.id, target.id])
         for thread_id in affected:
             record_change("thread", thread_id)
         record_change("tag", source.id)
