@@ -274,6 +274,7 @@ def test_merge_into_a_thread_the_moderator_cannot_see(client, login_as, thread):
 
 
 def test_merge_failure_leaves_nothing_half_done(app, thread, monkeypatch):
+    from forum.board import counters
     from forum.moderation import services_threads
 
     target = make_thread(make_user("liaison"), thread.category)
@@ -282,7 +283,7 @@ def test_merge_failure_leaves_nothing_half_done(app, thread, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services_threads, "_recount_category", boom)
+    monkeypatch.setattr(counters, "recount_category", boom)
     with pytest.raises(RuntimeError):
         services_threads.merge_threads(moderator, thread, target)
     db.session.expire_all()

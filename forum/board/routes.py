@@ -6,19 +6,16 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 
 from .. import permissions
 from ..caching import fragments
-from ..content.attachments import UploadError, post_attachment
 from ..content.markup import render_markdown
 from ..extensions import db
 from ..models import Category, Thread
-from ..moderation.guard import PersonalDataGuard
-from ..tags.services import TagInputError, split_tag_input
 from ..web.paging import check_page_range, page_number
 from ..web.refusals import fail
-from . import bp, services, thread_page
+from . import bp, compose, services, thread_page
 from .forms import DeletePostForm, EditPostForm, PostForm, PreviewForm, ThreadForm
 from .queries import (
     categories_with_latest,
@@ -30,7 +27,6 @@ from .queries import (
     thread_list_query,
     thread_not_found,
 )
-from .services import BoardInputError
 from .texts import quote_text, reply_refusal, word_diff
 
 bp.add_app_template_filter(render_markdown, "markdown")
@@ -157,57 +153,11 @@ def new_thread():
             form.category.data = wanted
         return render_template("board/new_thread.html", form=form), status
 
-    preview = personal_data = None
-    if form.validate_on_submit():
-        category = by_slug.get(form.category.data)
-        if category is None:
-            form.category.errors.append(_("This category does not exist or you cannot post in it."))
-        elif form.wants_preview:
-            preview = render_markdown(form.body.data)
-        elif not request.form.get("similar_seen") and (similar := _similar_threads(form.title.data)):
-            # Without JavaScript: show the look-alikes once; submitting again posts anyway.
-            return render_template("board/new_thread.html", form=form, similar=similar), 200
-        elif (guard := PersonalDataGuard(form.title.data, form.body.data)).needs_confirmation:
-            personal_data = guard
-        else:
-            try:
-                with post_attachment() as attachment:
-                    thread = services.create_thread(
-                        current_user, category, form.title.data, form.body.data, form.language.data,
-                        split_tag_input(form.tags.data),
-                    )
-                    if attachment:
-                        attachment.attach(current_user, post=thread.posts[0])
-            except UploadError as error:
-                return render_template("board/new_thread.html", form=form,
-                                       attachment_error=error.message), error.status
-            except TagInputError as error:
-                form.tags.errors.append(str(error))
-            except BoardInputError as error:
-                getattr(form, error.field or "body").errors.append(str(error.message))
-            else:
-                guard.flag_if_confirmed("post", thread.posts[0].id)
-                flash(_("Your thread has been published."), "success")
-                return redirect(url_for("board.view_thread", thread_id=thread.id))
-    elif form.wants_preview and form.body.data:
-        preview = render_markdown(form.body.data)
-    if form.errors or any(f.errors for f in form):
-        status = 422
-    return render_template("board/new_thread.html", form=form, preview=preview,
-                           personal_data=personal_data), status
-
-
-def _similar_threads(title: str) -> list:
-    """Existing threads that look like the one being started (search)."""
-    from flask import current_app
-
-    from ..search.related import similar_titles
-
-    try:
-        return similar_titles(current_user, title)
-    except Exception:  # the similarity step must never prevent posting
-        current_app.logger.exception("similar threads unavailable")
-        return []
+    outcome = compose.start_thread(current_user, form, by_slug)
+    if outcome.saved:
+        flash(_("Your thread has been published."), "success")
+        return redirect(url_for("board.view_thread", thread_id=outcome.thread_id))
+    return render_template("board/new_thread.html", form=form, **outcome.context), outcome.status
 
 
 @bp.route("/threads/<int:thread_id>/reply", methods=["GET", "POST"])
@@ -234,31 +184,12 @@ def reply(thread_id: int):
             form.body.data = quote_text(post)
         return render_template("board/reply.html", thread=thread, form=form)
 
-    preview = personal_data = None
-    if form.validate_on_submit():
-        if form.wants_preview:
-            preview = render_markdown(form.body.data)
-        elif (guard := PersonalDataGuard(form.body.data)).needs_confirmation:
-            personal_data = guard
-        else:
-            try:
-                with post_attachment() as attachment:
-                    post = services.reply(current_user, thread, form.body.data, form.language.data)
-                    if attachment:
-                        attachment.attach(current_user, post=post)
-            except UploadError as error:
-                return render_template("board/reply.html", thread=thread, form=form,
-                                       attachment_error=error.message), error.status
-            except BoardInputError as error:
-                getattr(form, error.field or "body").errors.append(str(error.message))
-            else:
-                post_id = inspect(post).identity[0]  # known without reloading the committed row
-                guard.flag_if_confirmed("post", post_id)
-                flash(_("Your reply has been published."), "success")
-                return redirect(url_for("board.post_link", post_id=post_id))
-    status = 422 if any(f.errors for f in form) else 200
-    return render_template("board/reply.html", thread=thread, form=form, preview=preview,
-                           personal_data=personal_data), status
+    outcome = compose.reply(current_user, thread, form)
+    if outcome.saved:
+        flash(_("Your reply has been published."), "success")
+        return redirect(url_for("board.post_link", post_id=outcome.post_id))
+    return render_template("board/reply.html", thread=thread, form=form,
+                           **outcome.context), outcome.status
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -290,34 +221,12 @@ def edit_post(post_id: int):
         return render_template("board/edit_post.html", post=post, thread=thread, form=form,
                                is_first=is_first)
 
-    preview = personal_data = None
-    if form.validate_on_submit():
-        if is_first and not form.title.data:
-            form.title.errors.append(_("Please give the thread a title."))
-        elif form.wants_preview:
-            preview = render_markdown(form.body.data)
-        elif (guard := PersonalDataGuard(form.title.data if is_first else None,
-                                         form.body.data)).needs_confirmation:
-            personal_data = guard
-        else:
-            try:
-                services.edit_post(
-                    current_user, post, form.body.data, language=form.language.data,
-                    title=form.title.data if is_first else None,
-                    tag_texts=split_tag_input(form.tags.data) if is_first else None,
-                )
-            except TagInputError as error:
-                form.tags.errors.append(str(error))
-            except BoardInputError as error:
-                getattr(form, error.field or "body").errors.append(str(error.message))
-            else:
-                guard.flag_if_confirmed("post", post.id)
-                flash(_("Your changes have been saved."), "success")
-                return redirect(url_for("board.post_link", post_id=post.id))
-    status = 422 if any(f.errors for f in form) else 200
+    outcome = compose.edit(current_user, post, form)
+    if outcome.saved:
+        flash(_("Your changes have been saved."), "success")
+        return redirect(url_for("board.post_link", post_id=post.id))
     return render_template("board/edit_post.html", post=post, thread=thread, form=form,
-                           is_first=is_first, preview=preview,
-                           personal_data=personal_data), status
+                           is_first=is_first, **outcome.context), outcome.status
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])

@@ -109,21 +109,27 @@ class StagedUpload:
     def attach(self, uploader, *, practice=None, post=None) -> Attachment:
         """Move the file into place and commit its Attachment row (the file goes if that fails)."""
         try:
-            self.final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.temp, self.final)
-            document = Attachment(
-                practice_id=getattr(practice, "id", None), post_id=getattr(post, "id", None),
-                uploader_id=uploader.id, filename=self.filename, storage_key=self.key,
-                kind=self.kind, mimetype=KINDS[self.kind][0], size=self.size,
-                sha256=self.sha256,
-            )
-            db.session.add(document)
+            document = self.place(uploader, practice=practice, post=post)
             db.session.commit()
             return document
         except BaseException:
             db.session.rollback()
             self.discard()
             raise
+
+    def place(self, uploader, *, practice=None, post=None) -> Attachment:
+        """Move the file into place and add its Attachment row to the session, without
+        committing: a caller whose transaction fails must `discard()` the file."""
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self.temp, self.final)
+        document = Attachment(
+            practice_id=getattr(practice, "id", None), post_id=getattr(post, "id", None),
+            uploader_id=uploader.id, filename=self.filename, storage_key=self.key,
+            kind=self.kind, mimetype=KINDS[self.kind][0], size=self.size,
+            sha256=self.sha256,
+        )
+        db.session.add(document)
+        return document
 
     def discard(self) -> None:
         """Remove whatever is on disk for this upload."""

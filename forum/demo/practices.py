@@ -326,7 +326,7 @@ def seed() -> str:
                 practice.status = PracticeStatus.PUBLISHED.value
                 practice.published_at = when + timedelta(days=5)
                 db.session.flush()
-                thread = services._open_thread(practice)
+                thread = services.open_thread(practice)
                 thread.created_at = thread.last_post_at = practice.published_at
                 thread.posts[0].created_at = practice.published_at
                 counts["published"] += 1

@@ -46,6 +46,13 @@ class PersonalDataGuard:
 
             flag_personal_data(target_type, target_id, self.findings)
 
+    def stage_flag(self, target_type: str, target_id: int) -> None:
+        """Like `flag_if_confirmed`, inside the caller's transaction (no commit)."""
+        if self.findings:
+            from .services import stage_personal_data_flag
+
+            stage_personal_data_flag(target_type, target_id, self.findings)
+
 
 # The narrative fields of the practice form; the focal point's name and address are meant to be
 # contact details and are not checked.

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
+from ..board import counters
 from ..extensions import db
 from ..models import (
     Flag,
@@ -168,6 +169,15 @@ def create_flag(user: User, target_type: str, target_id: int, reason: str,
 
 def flag_personal_data(target_type: str, target_id: int, findings) -> Flag | None:
     """Flag an item automatically after its author confirmed text with personal data."""
+    flag = stage_personal_data_flag(target_type, target_id, findings)
+    if flag is not None:
+        db.session.commit()
+    return flag
+
+
+def stage_personal_data_flag(target_type: str, target_id: int, findings) -> Flag | None:
+    """Add the automatic personal-data flag of an item to the session (no commit), unless
+    there are no findings or the item already has an open automatic flag."""
     if not findings:
         return None
     exists = db.session.scalar(
@@ -190,7 +200,6 @@ def flag_personal_data(target_type: str, target_id: int, findings) -> Flag | Non
         detail=", ".join(kinds),
     )
     db.session.add(flag)
-    db.session.commit()
     return flag
 
 
@@ -363,6 +372,7 @@ def resolve_item(moderator: User, target_type: str, target_id: int, action: str,
         if not target.is_hidden:
             target.is_hidden = True
             target.hidden_reason = reason
+            counters.post_deleted(target)
             record_change("post", target.id)
         note = reason
     elif action == FlagResolution.LOCKED.value:

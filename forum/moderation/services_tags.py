@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, or_, select, update
 
+from ..board import counters
 from ..extensions import db
 from ..models import (
     Tag,
@@ -17,7 +18,6 @@ from ..models import (
     thread_tag,
 )
 from .services import ModerationError, NothingToDo, tag_state
-from .services_threads import _recount_tags
 
 TAG_GROUPS = ("populations", "situations", "themes")
 
@@ -179,8 +179,7 @@ def merge_tags(moderator: User, source: Tag, target: Tag) -> Tag:
                            .values(merged_into_id=target.id))
         db.session.execute(update(TagRedirect).where(TagRedirect.tag_id == source.id)
                            .values(tag_id=target.id))
-        db.session.flush()
-        _recount_tags([source.id, target.id])
+        counters.tags_merged([source.id, target.id])
         for thread_id in affected:
             record_change("thread", thread_id)
         record_change("tag", source.id)

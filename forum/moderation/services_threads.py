@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 
+from ..board import counters
 from ..extensions import db
 from ..models import (
     Category,
     Post,
-    Tag,
     Thread,
     User,
     record_audit,
     record_change,
-    thread_tag,
     utcnow,
 )
 from .services import ModerationError, NothingToDo, post_state, target_label, thread_state
@@ -78,10 +77,10 @@ def set_thread_hidden(moderator: User, thread: Thread, hidden: bool,
     before = thread_state(thread)
     thread.is_hidden = hidden
     thread.hidden_reason = reason if hidden else None
-    category = thread.category
-    delta = -1 if hidden else 1
-    category.thread_count = max(0, (category.thread_count or 0) + delta)
-    category.post_count = max(0, (category.post_count or 0) + delta * (thread.post_count or 0))
+    if hidden:
+        counters.thread_hidden(thread)
+    else:
+        counters.thread_restored(thread)
     record_change("thread", thread.id)
     _thread_audit(moderator, "thread.hide" if hidden else "thread.restore", thread, before,
                   reason)
@@ -98,46 +97,26 @@ def set_post_hidden(moderator: User, post: Post, hidden: bool, reason: str | Non
     before = post_state(post)
     post.is_hidden = hidden
     post.hidden_reason = reason if hidden else None
+    if hidden:
+        counters.post_deleted(post)
+    else:
+        counters.post_restored(post)
     record_change("post", post.id)
     record_audit(moderator, "post.hide" if hidden else "post.restore", "post", post.id,
                  label=target_label(post), reason=reason, before=before, after=post_state(post))
     db.session.commit()
 
 
-def _recount_category(category_id: int) -> None:
-    """Recompute a category's thread and post counters and its last post time."""
-    visible = (Thread.category_id == category_id, Thread.merged_into_id.is_(None),
-               Thread.is_hidden.is_(False))
-    threads, posts, last = db.session.execute(
-        select(func.count(Thread.id), func.coalesce(func.sum(Thread.post_count), 0),
-               func.max(Thread.last_post_at)).where(*visible)
-    ).one()
-    category = db.session.get(Category, category_id)
-    category.thread_count = threads
-    category.post_count = posts
-    category.last_post_at = last
-
-
 def _renumber(thread: Thread) -> None:
-    """Number a thread's posts 1..n by date and fix its counters."""
+    """Number a thread's posts 1..n by date (its counters are the counter keeper's)."""
     posts = sorted(thread.posts, key=lambda p: (p.created_at, p.id or 0))
     for number, post in enumerate(posts, start=1):
         if post.number != number:
             post.number = number
             if post.id is not None:
                 record_change("post", post.id)
-    thread.post_count = len(posts)
     if posts:
-        thread.last_post_at = max(p.created_at for p in posts)
         thread.created_at = posts[0].created_at
-
-
-def _recount_tags(tag_ids) -> None:
-    for tag_id in set(tag_ids):
-        count = db.session.scalar(
-            select(func.count()).select_from(thread_tag).where(thread_tag.c.tag_id == tag_id)
-        )
-        db.session.execute(update(Tag).where(Tag.id == tag_id).values(thread_count=count))
 
 
 def move_thread(moderator: User, thread: Thread, category: Category) -> None:
@@ -147,9 +126,7 @@ def move_thread(moderator: User, thread: Thread, category: Category) -> None:
     before = thread_state(thread)
     old_category_id = thread.category_id
     thread.category = category
-    db.session.flush()
-    _recount_category(old_category_id)
-    _recount_category(category.id)
+    counters.thread_moved(thread, old_category_id)
     record_change("thread", thread.id)
     for post in thread.posts:
         record_change("post", post.id)
@@ -197,14 +174,9 @@ def merge_threads(moderator: User, source: Thread, target: Thread) -> Thread:
             if tag not in target.tags:
                 target.tags.append(tag)
         source.tags.clear()
-        source.post_count = 0
         source.merged_into_id = target.id
         source.is_pinned = False
-        db.session.flush()
-        _recount_tags(tag_ids)
-        _recount_category(source.category_id)
-        if target.category_id != source.category_id:
-            _recount_category(target.category_id)
+        counters.threads_merged(source, target, tag_ids)
         record_change("thread", source.id)
         record_change("thread", target.id)
         after = {"source": thread_state(source), "target": thread_state(target),
@@ -240,8 +212,6 @@ def split_thread(moderator: User, thread: Thread, post_ids: list[int], title: st
             author_id=first.author_id,
             delegation_id=first.delegation_id,
             created_at=first.created_at,
-            last_post_at=chosen[-1].created_at,
-            post_count=len(chosen),
         )
         db.session.add(new)
         new.tags = list(thread.tags)
@@ -254,11 +224,7 @@ def split_thread(moderator: User, thread: Thread, post_ids: list[int], title: st
         _renumber(new)
         for post in chosen:
             record_change("post", post.id)
-        db.session.flush()
-        _recount_tags(t.id for t in thread.tags)
-        _recount_category(thread.category_id)
-        if category.id != thread.category_id:
-            _recount_category(category.id)
+        counters.thread_split(thread, new)
         record_change("thread", thread.id)
         record_change("thread", new.id)
         record_audit(moderator, "thread.split", "thread", thread.id, label=thread.title,

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..board import counters
+from ..board.services import stage_thread
 from ..content.markup import render_markdown
 from ..extensions import db
 from ..models import (
@@ -243,7 +245,7 @@ def publish_practice(user, practice: Practice) -> None:
     _transition(practice, user, PracticeStatus.PUBLISHED)
     practice.published_at = practice.published_at or utcnow()
     if practice.thread is None:
-        _open_thread(practice)
+        open_thread(practice)
     else:
         _refresh_thread(practice)
     _audit(user, "practice.publish", practice, before)
@@ -283,6 +285,7 @@ def delete_practice(user, practice: Practice, reason: str | None = None) -> None
     if practice.thread is not None and not practice.thread.is_hidden:
         practice.thread.is_hidden = True
         practice.thread.hidden_reason = reason or "practice deleted"
+        counters.practice_deleted(practice)
     if is_staff(user):
         record_audit(user, "practice.delete", "practice", practice.id, label=practice.title,
                      reason=reason, before={"status": practice.status}, after={"deleted": True})
@@ -324,48 +327,28 @@ def _md_escape(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+!|~" else ch for ch in text or "")
 
 
-def _open_thread(practice: Practice) -> Thread:
-    """Create the thread and its summary post in the current transaction (no commit).
-
-    Same rows and counters as the board's create_thread, which commits on its own and so
-    cannot share the publishing transaction.
-    """
-    from ..board.services import _bump_counters, _set_tags
-
-    now = utcnow()
-    markdown = _summary(practice)
+def open_thread(practice: Practice) -> Thread:
+    """Create the practice's discussion thread with its summary post, tags and counters in the
+    current transaction (no commit; the publishing service commits)."""
     category = db.session.get(Category, practice.category_id)
-    thread = Thread(category_id=category.id, title=practice.title, language=practice.language,
-                    author_id=practice.author_id, delegation_id=practice.delegation_id,
-                    created_at=now, last_post_at=now, post_count=0)
-    db.session.add(thread)
-    _set_tags(thread, list(practice.tags))
-    db.session.flush()
-    number = _bump_counters(thread, category, new_thread=True, now=now)
-    db.session.add(Post(thread_id=thread.id, number=number, author_id=practice.author_id,
-                        delegation_id=practice.delegation_id, language=practice.language,
-                        body=markdown, body_html=str(render_markdown(markdown)),
-                        created_at=now))
+    thread = stage_thread(category, author_id=practice.author_id,
+                          delegation_id=practice.delegation_id, title=practice.title,
+                          body=_summary(practice), language=practice.language,
+                          tags=list(practice.tags))
     practice.thread = thread
     return thread
 
 
 def _refresh_thread(practice: Practice) -> None:
     """Keep the thread's title, category, tags and summary post in step with the practice."""
-    from ..board.services import _set_tags
-
     thread = practice.thread
     thread.title = practice.title
     thread.language = practice.language
     if thread.category_id != practice.category_id:
-        old = db.session.get(Category, thread.category_id)
-        new = db.session.get(Category, practice.category_id)
-        old.thread_count = max(0, (old.thread_count or 0) - 1)
-        old.post_count = max(0, (old.post_count or 0) - (thread.post_count or 0))
-        new.thread_count = (new.thread_count or 0) + 1
-        new.post_count = (new.post_count or 0) + (thread.post_count or 0)
+        old_category_id = thread.category_id
         thread.category_id = practice.category_id
-    _set_tags(thread, list(practice.tags))
+        counters.thread_moved(thread, old_category_id)
+    counters.set_thread_tags(thread, list(practice.tags))
     first = db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == 1))
     if first is not None:
         first.body = _summary(practice)
