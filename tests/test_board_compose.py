@@ -93,7 +93,7 @@ def test_reply_and_edit_are_one_commit_each(client, login_as, commits):
 
 
 def test_a_failure_before_the_commit_stores_nothing(app, client, login_as, monkeypatch):
-    from forum.moderation import services as moderation
+    from forum.content import personal_data_guard as moderation
 
     category = make_category("members")
     login_as(make_user("liaison"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum.moderation.personal_data import find_personal_data, looks_personal
+from forum.content.personal_data import find_personal_data, looks_personal
 
 PERSONAL = [
     # English
@@ -90,9 +90,9 @@ def test_guard_asks_then_flags_confirmed_items(app):
     from flask import render_template_string
     from sqlalchemy import select
 
+    from forum.content.personal_data_guard import PersonalDataGuard
     from forum.extensions import db
     from forum.models import Flag
-    from forum.moderation.guard import PersonalDataGuard
 
     text = "Her passport number is G12345678."
     with app.test_request_context(method="POST", data={"body": text}):

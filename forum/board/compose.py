@@ -19,9 +19,9 @@ from flask_babel import gettext as _
 
 from ..content.attachments import UploadError, post_attachment
 from ..content.markup import render_markdown
+from ..content.personal_data_guard import PersonalDataGuard
 from ..extensions import db
 from ..models import Category, Post, Thread, User
-from ..moderation.guard import PersonalDataGuard
 from ..tags.services import TagInputError, split_tag_input
 from . import services
 from .services import BoardInputError

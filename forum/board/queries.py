@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import permissions
 from ..extensions import db
 from ..models import Category, Post, Tag, Thread, thread_tag
 from ..web.refusals import fail
+from ..web.thread_lists import thread_list_query
 
 
 def thread_options():
@@ -55,16 +56,6 @@ def load_post(post_id: int) -> Post:
     return post
 
 
-def posts_page(thread: Thread, page: int):
-    """One page of a thread's posts with authors and delegations (two statements)."""
-    query = (
-        select(Post)
-        .where(Post.thread_id == thread.id)
-        .order_by(Post.number, Post.id)
-        .options(joinedload(Post.author), joinedload(Post.delegation))
-    )
-    per_page = current_app.config["POSTS_PER_PAGE"]
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def page_of_post(post: Post) -> int:
@@ -78,30 +69,8 @@ def page_of_post(post: Post) -> int:
     return before // current_app.config["POSTS_PER_PAGE"] + 1
 
 
-def thread_list_query(user, *conditions):
-    """Visible threads, pinned first then latest activity, with what a list row shows."""
-    return (
-        select(Thread)
-        .where(permissions.visible_threads(user), *conditions)
-        .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-        .options(
-            joinedload(Thread.author),
-            joinedload(Thread.delegation),
-            joinedload(Thread.category),
-            selectinload(Thread.tags),
-        )
-    )
 
 
-def last_posts(threads) -> dict[int, Post]:
-    """The last post of each thread, with its author, in one statement."""
-    pairs = [and_(Post.thread_id == t.id, Post.number == t.post_count) for t in threads]
-    if not pairs:
-        return {}
-    rows = db.session.scalars(
-        select(Post).where(or_(*pairs)).options(joinedload(Post.author), joinedload(Post.delegation))
-    )
-    return {post.thread_id: post for post in rows}
 
 
 def categories_with_latest(user) -> list[tuple[Category, Thread | None]]:

@@ -15,16 +15,15 @@ from ..extensions import db
 from ..models import Category, Thread
 from ..web.paging import check_page_range, page_number
 from ..web.refusals import fail
+from ..web.thread_lists import last_posts, thread_list_query
 from . import bp, compose, services, thread_page
 from .forms import DeletePostForm, EditPostForm, PostForm, PreviewForm, ThreadForm
 from .queries import (
     categories_with_latest,
     home_sections,
-    last_posts,
     load_post,
     load_thread,
     page_of_post,
-    thread_list_query,
     thread_not_found,
 )
 from .texts import quote_text, reply_refusal, word_diff

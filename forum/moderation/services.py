@@ -167,40 +167,6 @@ def create_flag(user: User, target_type: str, target_id: int, reason: str,
     return flag
 
 
-def flag_personal_data(target_type: str, target_id: int, findings) -> Flag | None:
-    """Flag an item automatically after its author confirmed text with personal data."""
-    flag = stage_personal_data_flag(target_type, target_id, findings)
-    if flag is not None:
-        db.session.commit()
-    return flag
-
-
-def stage_personal_data_flag(target_type: str, target_id: int, findings) -> Flag | None:
-    """Add the automatic personal-data flag of an item to the session (no commit), unless
-    there are no findings or the item already has an open automatic flag."""
-    if not findings:
-        return None
-    exists = db.session.scalar(
-        select(Flag.id).where(
-            Flag.target_type == target_type,
-            Flag.target_id == target_id,
-            Flag.is_automatic.is_(True),
-            Flag.status == FlagStatus.OPEN.value,
-        )
-    )
-    if exists:
-        return None
-    kinds = sorted({f.kind for f in findings})
-    flag = Flag(
-        target_type=target_type,
-        target_id=target_id,
-        reporter_id=None,
-        is_automatic=True,
-        reason=FlagReason.PERSONAL_DATA.value,
-        detail=", ".join(kinds),
-    )
-    db.session.add(flag)
-    return flag
 
 
 def open_items_count_query():

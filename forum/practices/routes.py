@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
+from ..content.personal_data_guard import PersonalDataGuard, practice_texts
 from ..extensions import db
 from ..models import Attachment, Category, Delegation, DelegationKind, Post
 from ..models.practices import (
@@ -27,7 +28,6 @@ from ..models.practices import (
     Situation,
     TargetPopulation,
 )
-from ..moderation.guard import PersonalDataGuard, practice_texts
 from ..tags.services import TagInputError
 from . import bp, services
 from .forms import ActionForm, DocumentForm, PracticeForm, ReasonForm, practice_form_class

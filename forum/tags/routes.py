@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import permissions
-from ..board.queries import last_posts, thread_list_query
 from ..caching import fragments
 from ..extensions import db
 from ..models import Tag, Thread, thread_tag
@@ -17,6 +16,7 @@ from ..platform.i18n import current_language
 from ..tags.services import suggest_tags
 from ..web.paging import check_page_range, page_number
 from ..web.refusals import fail
+from ..web.thread_lists import last_posts, thread_list_query
 from . import bp
 
 

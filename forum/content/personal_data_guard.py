@@ -16,7 +16,10 @@ button named `personal_data_confirmed`). Confirmed items with matches are flagge
 from __future__ import annotations
 
 from flask import request
+from sqlalchemy import select
 
+from ..extensions import db
+from ..models import Flag, FlagReason, FlagStatus
 from .personal_data import Finding, find_personal_data
 
 CONFIRM_FIELD = "personal_data_confirmed"
@@ -42,15 +45,12 @@ class PersonalDataGuard:
     def flag_if_confirmed(self, target_type: str, target_id: int) -> None:
         """After saving: flag the item for moderators when it still holds matches."""
         if self.findings:
-            from .services import flag_personal_data
-
-            flag_personal_data(target_type, target_id, self.findings)
+            stage_personal_data_flag(target_type, target_id, self.findings)
+            db.session.commit()
 
     def stage_flag(self, target_type: str, target_id: int) -> None:
         """Like `flag_if_confirmed`, inside the caller's transaction (no commit)."""
         if self.findings:
-            from .services import stage_personal_data_flag
-
             stage_personal_data_flag(target_type, target_id, self.findings)
 
 
@@ -67,3 +67,31 @@ def practice_texts(form) -> list[str]:
     """The texts of a practice form that the guard reads."""
     return [getattr(form, name).data or "" for name in PRACTICE_TEXT_FIELDS
             if hasattr(form, name) and isinstance(getattr(form, name).data, str)]
+
+
+def stage_personal_data_flag(target_type: str, target_id: int, findings) -> Flag | None:
+    """Add the automatic personal-data flag of an item to the session (no commit), unless
+    there are no findings or the item already has an open automatic flag."""
+    if not findings:
+        return None
+    exists = db.session.scalar(
+        select(Flag.id).where(
+            Flag.target_type == target_type,
+            Flag.target_id == target_id,
+            Flag.is_automatic.is_(True),
+            Flag.status == FlagStatus.OPEN.value,
+        )
+    )
+    if exists:
+        return None
+    kinds = sorted({f.kind for f in findings})
+    flag = Flag(
+        target_type=target_type,
+        target_id=target_id,
+        reporter_id=None,
+        is_automatic=True,
+        reason=FlagReason.PERSONAL_DATA.value,
+        detail=", ".join(kinds),
+    )
+    db.session.add(flag)
+    return flag
