@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Flag, Post, Thread
-from forum.models.practices import Document
+from forum.models import Attachment
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PERSONAL = "Maria Lopez, passport G12345678, needs help."
@@ -63,7 +63,7 @@ def test_new_thread_with_attachment_and_flag_is_one_commit(client, login_as, com
     thread = db.session.scalars(select(Thread)).one()
     first = thread.posts[0]
     assert first.author_id == author.id
-    assert db.session.scalars(select(Document)).one().post_id == first.id
+    assert db.session.scalars(select(Attachment)).one().post_id == first.id
     assert db.session.scalars(select(Flag)).one().target_id == first.id
 
 
@@ -78,7 +78,7 @@ def test_reply_and_edit_are_one_commit_each(client, login_as, commits):
     }, content_type="multipart/form-data")
     assert response.status_code == 302 and len(commits) == 1
     reply = db.session.scalar(select(Post).where(Post.number == 2))
-    assert db.session.scalars(select(Document)).one().post_id == reply.id
+    assert db.session.scalars(select(Attachment)).one().post_id == reply.id
     assert db.session.scalars(select(Flag)).one().target_id == reply.id
 
     commits.clear()
@@ -108,7 +108,7 @@ def test_a_failure_before_the_commit_stores_nothing(app, client, login_as, monke
         "personal_data_confirmed": "1", "attachment": _attachment(),
     }, content_type="multipart/form-data")
     assert response.status_code == 500
-    assert (_count(Thread), _count(Post), _count(Document), _count(Flag)) == (0, 0, 0, 0)
+    assert (_count(Thread), _count(Post), _count(Attachment), _count(Flag)) == (0, 0, 0, 0)
     category = db.session.get(type(category), category.id)
     assert (category.thread_count, category.post_count) == (0, 0)
     assert _uploads(app) == []
