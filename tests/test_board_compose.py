@@ -11,8 +11,7 @@ from factories import make_category, make_thread, make_user
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import Flag, Post, Thread
-from forum.models import Attachment
+from forum.models import Attachment, Flag, Post, Thread
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PERSONAL = "Maria Lopez, passport G12345678, needs help."

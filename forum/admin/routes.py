@@ -12,6 +12,7 @@ from ..auth import services as account_services
 from ..extensions import db
 from ..models import AuditEvent, Category, Delegation, Invitation, Role, User, utcnow
 from ..platform.i18n import current_language
+from ..web.refusals import conceal, refuse
 from . import bp, services
 from .forms import (
     INVITATION_STATUS_LABELS,
@@ -48,7 +49,7 @@ PAGE_RULES = {
 def require_admin():
     """Each page asks its own predicate of the policy (administrators for most)."""
     if not PAGE_RULES.get(request.endpoint, permissions.can_access_admin)(current_user):
-        abort(403)
+        refuse()
 
 
 def _delegations() -> list[Delegation]:
@@ -58,7 +59,7 @@ def _delegations() -> list[Delegation]:
 def _get_or_404(model, object_id: int):
     obj = db.session.get(model, object_id)
     if obj is None:
-        abort(404)
+        conceal()
     return obj
 
 
@@ -288,7 +289,7 @@ def invitations():
     if not form.validate_on_submit():
         return _render_invitations(form, 400)
     if not permissions.can_invite(current_user, form.role.data):
-        abort(403)
+        refuse()
     delegation = _get_or_404(Delegation, int(form.delegation.data))
     try:
         invitation, _link, sent = account_services.create_invitation(
@@ -317,7 +318,7 @@ def _flash_sent(invitation: Invitation, sent: bool) -> None:
 def _manageable_invitation(invitation_id: int) -> Invitation:
     invitation = _get_or_404(Invitation, invitation_id)
     if not permissions.can_manage_invitation(current_user, invitation):
-        abort(403)
+        refuse()
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return invitation

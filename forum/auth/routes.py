@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,6 +11,7 @@ from .. import permissions
 from ..models import utcnow
 from ..platform.i18n import current_language
 from ..platform.security import is_safe_next, safe_next
+from ..web.refusals import refuse
 from . import bp, services
 from .forms import (
     AcceptInvitationForm,
@@ -165,7 +166,7 @@ def reset_password(token: str):
 def profile():
     """See the account, change display name and preferred language."""
     if not permissions.can_edit_profile(current_user, current_user):
-        abort(403)
+        refuse()
     form = ProfileForm(obj=current_user) if request.method == "GET" else ProfileForm()
     password_form = ChangePasswordForm(prefix="pw")
     if request.method == "POST":

@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from .. import permissions
 from ..extensions import db
 from ..models import Category, Post, Tag, Thread, thread_tag
-from ..web.refusals import fail
+from ..web.refusals import conceal
 from ..web.thread_lists import thread_list_query
 
 
@@ -41,7 +41,7 @@ def load_thread(thread_id: int) -> Thread:
 
 def thread_not_found() -> None:
     """The 404 of a thread that is missing or that the reader may not see."""
-    fail(404, _("This thread does not exist or is no longer available."))
+    conceal(_("This thread does not exist or is no longer available."))
 
 
 def load_post(post_id: int) -> Post:
@@ -52,7 +52,7 @@ def load_post(post_id: int) -> Post:
         .options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author))
     )
     if post is None:
-        fail(404, _("This post does not exist or is no longer available."))
+        conceal(_("This post does not exist or is no longer available."))
     return post
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +14,7 @@ from ..content.markup import render_markdown
 from ..extensions import db
 from ..models import Category, Thread
 from ..web.paging import check_page_range, page_number
-from ..web.refusals import fail
+from ..web.refusals import conceal, fail, refuse
 from ..web.thread_lists import last_posts, thread_list_query
 from . import bp, compose, services, thread_page
 from .forms import DeletePostForm, EditPostForm, PostForm, PreviewForm, ThreadForm
@@ -51,20 +51,14 @@ bp.add_app_template_global(home_sections, "board_home")
 def _require_read_category(category: Category) -> None:
     if not permissions.can_read_category(current_user, category):
         if not current_user.is_authenticated:
-            login_first(_("Log in to read this category."))
-        fail(403, _("This category is not open to your account."))
+            refuse(visitor=_("Log in to read this category."))
+        refuse(_("This category is not open to your account."))
 
 
 def _require_read_thread(thread) -> None:
     _require_read_category(thread.category)
     if not permissions.can_read_thread(current_user, thread):
         thread_not_found()
-
-
-def login_first(message: str) -> None:
-    """Send an anonymous visitor to the login page, coming back here afterwards."""
-    flash(message, "info")
-    abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
 
 
 @bp.route("/categories")
@@ -82,7 +76,7 @@ def view_category(slug: str):
     page = page_number()
     category = db.session.scalar(select(Category).where(Category.slug == slug))
     if category is None:
-        fail(404, _("This category does not exist."))
+        conceal(_("This category does not exist."))
     _require_read_category(category)
     query = thread_list_query(current_user, Thread.category_id == category.id)
     threads = db.paginate(query, page=page, per_page=current_app.config["THREADS_PER_PAGE"],
@@ -135,10 +129,10 @@ def _postable_categories():
 def new_thread():
     """Start a thread (with a server-side preview)."""
     if not current_user.is_authenticated:
-        login_first(_("Log in to start a thread."))
+        refuse(visitor=_("Log in to start a thread."))
     allowed = _postable_categories()
     if not allowed:
-        fail(403, _("Your account cannot start threads. You can reply where a category is open to observers."))
+        refuse(_("Your account cannot start threads. You can reply where a category is open to observers."))
     form = ThreadForm()
     form.set_categories(allowed)
     by_slug = {c.slug: c for c in allowed}
@@ -164,7 +158,7 @@ def reply(thread_id: int):
     """Reply to a thread, optionally quoting a post; Preview shows the rendering first."""
     thread = load_thread(thread_id)
     if not current_user.is_authenticated:
-        login_first(_("Log in to reply to this thread."))
+        refuse(visitor=_("Log in to reply to this thread."))
     form = PostForm()
     readable = permissions.can_read_thread(current_user, thread)
     refusal = reply_refusal(current_user, thread)
@@ -179,7 +173,7 @@ def reply(thread_id: int):
         if quoted:
             post = load_post(int(quoted)) if quoted.isdigit() else None
             if post is None or post.thread_id != thread.id or not permissions.can_read_post_text(current_user, post):
-                fail(404, _("The post to quote is not in this thread."))
+                conceal(_("The post to quote is not in this thread."))
             form.body.data = quote_text(post)
         return render_template("board/reply.html", thread=thread, form=form)
 
@@ -196,7 +190,7 @@ def edit_post(post_id: int):
     """Edit a post (its previous text is kept as a revision)."""
     post = load_post(post_id)
     if not current_user.is_authenticated:
-        login_first(_("Log in to edit your posts."))
+        refuse(visitor=_("Log in to edit your posts."))
     _require_read_thread(post.thread)
     thread = post.thread
     is_first = post.number == 1
@@ -233,12 +227,12 @@ def delete_post(post_id: int):
     """Soft-delete a post after confirmation."""
     post = load_post(post_id)
     if not current_user.is_authenticated:
-        login_first(_("Log in to delete your posts."))
+        refuse(visitor=_("Log in to delete your posts."))
     _require_read_thread(post.thread)
     if not permissions.can_delete_post(current_user, post):
         if post.is_deleted:
             fail(409, _("This post has already been deleted."))
-        fail(403, _("You can only delete your own posts."))
+        refuse(_("You can only delete your own posts."))
     form = DeletePostForm()
     if form.validate_on_submit():
         services.delete_post(current_user, post, form.reason.data or None)
@@ -253,10 +247,10 @@ def post_revisions(post_id: int):
     """A post's edit history with readable differences (author and moderators)."""
     post = load_post(post_id)
     if not current_user.is_authenticated:
-        login_first(_("Log in to see the edit history."))
+        refuse(visitor=_("Log in to see the edit history."))
     _require_read_thread(post.thread)
     if not permissions.can_view_revisions(current_user, post):
-        fail(403, _("Only the author and the moderators can see the edit history of a post."))
+        refuse(_("Only the author and the moderators can see the edit history of a post."))
     revisions = list(post.revisions)
     versions = [r.body for r in revisions] + [post.body]
     titles = [r.title for r in revisions] + [post.thread.title if post.number == 1 else None]

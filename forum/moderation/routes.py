@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, literal, select
@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..web.audit_labels import audit_labels
 from ..web.links import post_url
+from ..web.refusals import conceal, refuse
 from . import bp, services
 from .forms import (
     GROUP_LABELS,
@@ -137,12 +138,12 @@ def flag_post(post_id: int):
     """Flag a post for the moderators."""
     post = db.get_or_404(Post, post_id)
     if not permissions.can_read_thread(current_user, post.thread):
-        abort(404)
+        conceal()
     if post.author_id == current_user.id:
         flash(_("You cannot flag your own post. Edit or delete it instead."), "error")
         return render_template("moderation/flag_refused.html", post=post), 403
     if not permissions.can_flag_post(current_user, post):
-        abort(403)
+        refuse()
     existing = services.open_flag_for(current_user, FlagTarget.POST.value, post.id)
     form = FlagForm()
     if existing is not None:
@@ -168,7 +169,7 @@ def flag_post(post_id: int):
 def my_flags():
     """The flags a member raised, how they were resolved, and messages from moderators."""
     if not permissions.can_see_own_flags(current_user):
-        abort(403)
+        refuse()
     flags = db.paginate(
         select(Flag).where(Flag.reporter_id == current_user.id)
         .order_by(Flag.created_at.desc(), Flag.id.desc()),
@@ -189,7 +190,7 @@ def my_flags():
 def mark_messages_read():
     """Mark every message from the moderators as read (reading the page changes nothing)."""
     if not permissions.can_see_own_flags(current_user):
-        abort(403)
+        refuse()
     if ConfirmForm().validate_on_submit():
         services.mark_messages_read(current_user)
     return redirect(url_for("moderation.my_flags"))
@@ -229,7 +230,7 @@ def _readable_categories() -> list[Category]:
 def queue():
     """Open flags grouped by item, oldest first, with filters."""
     if not permissions.can_review_flags(current_user):
-        abort(403)
+        refuse()
     categories = _readable_categories()
     form = QueueFilterForm(request.args)
     form.category.choices = [SelectChoice("", _("All categories"))] + [
@@ -258,16 +259,16 @@ def queue():
 def resolve(target_type: str, target_id: int):
     """Decide on one flagged item; resolving closes all its flags."""
     if not permissions.can_review_flags(current_user):
-        abort(403)
+        refuse()
     if target_type not in {t.value for t in FlagTarget}:
-        abort(404)
+        conceal()
     target = services.flag_target(target_type, target_id)
     if target is None:
-        abort(404)
+        conceal()
     if isinstance(target, Post) and not permissions.can_moderate_post(current_user, target):
-        abort(403)
+        refuse()
     if not isinstance(target, Post) and not permissions.can_view_practice(current_user, target):
-        abort(403)
+        refuse()
     flags = services.open_flags_on(target_type, target_id)
     form = ResolveForm()
     context = {"form": form, "target": target, "target_type": target_type, "flags": flags}
@@ -296,7 +297,7 @@ def resolve(target_type: str, target_id: int):
 def audit_log():
     """Browse the audit log, newest first, filtered by actor, action, target and dates."""
     if not permissions.can_view_audit_log(current_user):
-        abort(403)
+        refuse()
     form = AuditFilterForm(request.args)
     actors = db.session.execute(
         select(User.id, User.display_name)

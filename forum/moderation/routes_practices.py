@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template
+from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import FlagTarget
 from ..models.practices import Practice
 from ..web.links import practice_url
+from ..web.refusals import conceal, refuse
 from . import bp, services, services_featured
 from .forms import ConfirmForm, FlagForm
 
@@ -18,7 +19,7 @@ from .forms import ConfirmForm, FlagForm
 def _load_practice(practice_id: int) -> Practice:
     practice = db.session.get(Practice, practice_id)
     if practice is None or not permissions.can_view_practice(current_user, practice):
-        abort(404)
+        conceal()
     return practice
 
 
@@ -31,7 +32,7 @@ def flag_practice(practice_id: int):
         flash(_("You cannot flag your own practice. Edit it instead."), "error")
         return render_template("moderation/flag_refused.html", practice=practice), 403
     if not permissions.can_flag_practice(current_user, practice):
-        abort(403)
+        refuse()
     if services.open_flag_for(current_user, FlagTarget.PRACTICE.value, practice.id) is not None:
         flash(_("You have already flagged this. Moderators will review it; you can follow it "
                 "on your flags page."), "info")
@@ -57,7 +58,7 @@ def feature_practice(practice_id: int, tool: str):
     """Feature a published practice on the home page, or take it off, after confirmation."""
     practice = _load_practice(practice_id)
     if not permissions.can_feature_practice(current_user):
-        abort(403)
+        refuse()
     form = ConfirmForm()
     featuring_it = tool == "feature"
     context = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from .. import permissions
 from ..extensions import db
 from ..models import Tag
+from ..web.refusals import refuse
 from . import bp, services, services_tags
 from .forms import (
     RemoveSynonymForm,
@@ -23,7 +24,7 @@ from .routes import _error
 
 def _require_curator():
     if not permissions.can_curate_tags(current_user):
-        abort(403)
+        refuse()
 
 
 def _live_tag(tag_id: int) -> Tag:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +14,7 @@ from .. import permissions
 from ..extensions import db
 from ..models import Category, Post, Thread
 from ..web.links import post_url, thread_url
+from ..web.refusals import refuse
 from . import bp, services, services_threads
 from .forms import (
     CloseForm,
@@ -29,14 +30,14 @@ from .routes import _error, _readable_categories
 def _thread_to_moderate(thread_id: int) -> Thread:
     thread = db.get_or_404(Thread, thread_id)
     if not permissions.can_moderate_thread(current_user, thread):
-        abort(403)
+        refuse()
     return thread
 
 
 def _post_to_moderate(post_id: int) -> Post:
     post = db.get_or_404(Post, post_id)
     if not permissions.can_moderate_post(current_user, post):
-        abort(403)
+        refuse()
     return post
 
 

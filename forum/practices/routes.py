@@ -29,6 +29,7 @@ from ..models.practices import (
     TargetPopulation,
 )
 from ..tags.services import TagInputError
+from ..web.refusals import conceal, refuse
 from . import bp, services
 from .forms import ActionForm, DocumentForm, PracticeForm, ReasonForm, practice_form_class
 from .search_kind import related_practices
@@ -101,7 +102,7 @@ def load_practice(practice_id: int) -> Practice:
     """The practice or 404, then 404 again (not 403) when the user may not know it exists."""
     practice = db.session.get(Practice, practice_id)
     if practice is None or not permissions.can_view_practice(current_user, practice):
-        abort(404)
+        conceal()
     return practice
 
 
@@ -160,7 +161,7 @@ def index():
 def review_queue():
     """Practices waiting for a reviewer's decision, oldest first."""
     if not permissions.can_review_practices(current_user):
-        abort(403)
+        refuse()
     practices = db.session.scalars(
         select(Practice)
         .where(Practice.status == PracticeStatus.SUBMITTED.value, Practice.deleted_at.is_(None))
@@ -272,7 +273,7 @@ def _render_form(form, practice, status=200, personal_data=None):
 def new_practice():
     """Describe a new practice; it is saved as a draft of the delegation."""
     if not permissions.can_create_practice(current_user):
-        abort(403)
+        refuse()
     form, indicators = _build_form(None)
     if form.is_submitted():
         ok = form.validate()
@@ -302,7 +303,7 @@ def edit_practice(practice_id: int):
     """Revise a practice; every save is kept as a revision."""
     practice = load_practice(practice_id)
     if not permissions.can_edit_practice(current_user, practice):
-        abort(403)
+        refuse()
     form, indicators = _build_form(practice)
     if form.is_submitted():
         ok = form.validate()
@@ -341,7 +342,7 @@ def edit_practice(practice_id: int):
 def _workflow(practice_id: int, allowed, step, message: str, needs_reason: bool = False):
     practice = load_practice(practice_id)
     if not allowed(current_user, practice):
-        abort(403)
+        refuse()
     form = ReasonForm() if needs_reason else ActionForm()
     if not form.validate_on_submit():
         if needs_reason:
@@ -415,7 +416,7 @@ def delete_practice(practice_id: int):
     """Delete a practice (its documents and thread are hidden with it)."""
     practice = load_practice(practice_id)
     if not permissions.can_delete_practice(current_user, practice):
-        abort(403)
+        refuse()
     if not ActionForm().validate_on_submit():
         abort(400)
     services.delete_practice(current_user, practice, request.form.get("reason") or None)
@@ -434,7 +435,7 @@ def history(practice_id: int):
     """Every revision and workflow step."""
     practice = load_practice(practice_id)
     if not permissions.can_view_practice_history(current_user, practice):
-        abort(403)
+        refuse()
     return render_template("practices/history.html", practice=practice)
 
 
@@ -486,9 +487,9 @@ def revision_diff(practice_id: int, number: int):
     """What changed in one revision, compared with another (the previous one by default)."""
     practice = load_practice(practice_id)
     if not permissions.can_view_practice_history(current_user, practice):
-        abort(403)
+        refuse()
     revisions = {r.number: r for r in practice.revisions}
-    revision = revisions.get(number) or abort(404)
+    revision = revisions.get(number) or conceal()
     base_number = _int_arg("compare") or number - 1
     base = revisions.get(base_number)
     changes = diff_revisions(base.snapshot if base else {}, revision.snapshot)
@@ -500,6 +501,6 @@ def revision_diff(practice_id: int, number: int):
 @login_required
 def revision_link(revision_id: int):
     """A stable link to a revision by its id."""
-    revision = db.session.get(PracticeRevision, revision_id) or abort(404)
+    revision = db.session.get(PracticeRevision, revision_id) or conceal()
     return redirect(url_for("practices.revision_diff", practice_id=revision.practice_id,
                             number=revision.number))

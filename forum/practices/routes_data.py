@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from ..models.practices import (
     Situation,
     TargetPopulation,
 )
+from ..web.refusals import conceal, refuse
 from . import bp, matrix, services
 from .forms import ListItemForm
 from .vocabulary import LIST_KINDS
@@ -73,7 +74,7 @@ def country(code: str):
     """A delegation's profile: practices, systems, coverage, discussions and focal points."""
     delegation = db.session.scalar(select(Delegation).where(Delegation.code == code.upper()))
     if delegation is None:
-        abort(404)
+        conceal()
     key = ("country-body", delegation.id, *fragments.viewer_key())
     body = fragments.fragment(
         key, lambda: render_template("practices/_country_body.html", **_country_context(delegation)))
@@ -224,9 +225,9 @@ def open_data_schema():
 
 def _list_kind(kind: str):
     if kind not in services.LIST_MODELS:
-        abort(404)
+        conceal()
     if not permissions.can_manage_practice_lists(current_user):
-        abort(403)
+        refuse()
     return services.LIST_MODELS[kind]
 
 
@@ -254,7 +255,7 @@ def edit_list_item(kind: str, item_id: int | None = None):
     model = _list_kind(kind)
     item = None
     if item_id is not None:
-        item = db.session.get(model, item_id) or abort(404)
+        item = db.session.get(model, item_id) or conceal()
     form = ListItemForm(obj=item)
     if kind != "indicators":
         del form.group

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Attachment, Post
 from ..models.practices import MinimumIndicator
 from ..web.links import post_url
+from ..web.refusals import conceal, refuse
 from . import bp, services
 from .forms import ActionForm, DocumentForm, ReasonForm
 from .routes import load_practice
@@ -24,7 +25,7 @@ def upload_practice_document(practice_id: int):
     """Attach a file to a practice."""
     practice = load_practice(practice_id)
     if not permissions.can_upload_practice_document(current_user, practice):
-        abort(403)
+        refuse()
     form = DocumentForm()
     if not form.validate_on_submit():
         abort(400)
@@ -46,11 +47,11 @@ def upload_practice_document(practice_id: int):
 @login_required
 def upload_post_document(post_id: int):
     """Attach a file to a post (its author, or a moderator)."""
-    post = db.session.get(Post, post_id) or abort(404)
+    post = db.session.get(Post, post_id) or conceal()
     if not permissions.can_read_thread(current_user, post.thread):
-        abort(404)
+        conceal()
     if not permissions.can_upload_post_document(current_user, post):
-        abort(403)
+        refuse()
     form = DocumentForm()
     if not form.validate_on_submit():
         abort(400)
@@ -68,10 +69,10 @@ def download_document(document_id: int, filename: str):
     """Serve a document to those who can read its parent; only images are shown inline."""
     document = db.session.get(Attachment, document_id)
     if document is None or not permissions.can_read_document(current_user, document):
-        abort(404)
+        conceal()
     path = stored_path(document)
     if not path.is_file():
-        abort(404)
+        conceal()
     response = send_file(path, mimetype=document.mimetype, as_attachment=not document.is_image,
                          download_name=document.filename, conditional=True, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -85,9 +86,9 @@ def delete_document(document_id: int):
     """Remove a document from its practice or post."""
     document = db.session.get(Attachment, document_id)
     if document is None or not permissions.can_read_document(current_user, document):
-        abort(404)
+        conceal()
     if not permissions.can_delete_document(current_user, document):
-        abort(403)
+        refuse()
     if not ActionForm().validate_on_submit():
         abort(400)
     practice_id, post = document.practice_id, document.post

@@ -13,6 +13,7 @@ from ..caching.reference import delegation_directory
 from ..extensions import db
 from ..models import CONTENT_LANGUAGES, GlossaryEntry
 from ..platform.i18n import current_language, language_name
+from ..web.refusals import refuse
 from . import bp, engine, related, services
 from .forms import GlossaryForm, SearchForm
 from .index import IndexUnavailable
@@ -120,7 +121,7 @@ def glossary():
     if not permissions.can_view_glossary(current_user):
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()
-        abort(403)
+        refuse()
     entries = db.session.scalars(select(GlossaryEntry)).all()
     lang = str(request.args.get("sort") or "")
     key = lang if lang in CONTENT_LANGUAGES else None
@@ -138,7 +139,7 @@ def _current_lang() -> str:
 
 def _require_manager() -> None:
     if not permissions.can_manage_glossary(current_user):
-        abort(403)
+        refuse()
 
 
 @bp.route("/glossary/new", methods=["GET", "POST"])

@@ -12,34 +12,28 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
 from ..content.citations import post_quote
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..models import Clip, ClipCollection, Post, Summary, SummaryVersion, Thread
 from ..platform.i18n import current_language
 from ..web.links import post_url, thread_url
+from ..web.refusals import conceal, refuse
 from . import bp, services
 from .citing import render_with_citations
 from .forms import ActionOnlyForm, ClipForm, CollectionForm, SummaryForm, language_choices
 from .services import SynthesisError
 
 
-def deny() -> None:
-    """Refuse: visitors are sent to the login page, members get a 403."""
-    if not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
-    abort(403)
-
-
 def _readable_thread(thread_id: int) -> Thread:
     thread = db.session.get(Thread, thread_id)
     if thread is None or not permissions.can_read_thread(current_user, thread):
-        abort(404)
+        conceal()
     return thread
 
 
 def _readable_post(post_id: int) -> Post:
     post = db.session.get(Post, post_id)
     if post is None or not permissions.can_read_thread(current_user, post.thread):
-        abort(404)
+        conceal()
     return post
 
 
@@ -53,7 +47,7 @@ def edit_summary(thread_id: int):
     """Write a new version of a thread's summary, or of one of its translations (?lang=)."""
     thread = _readable_thread(thread_id)
     if not permissions.can_write_summary(current_user, thread):
-        deny()
+        refuse()
     summaries = services.thread_summaries(thread)
     original = next((s for s in summaries if s.source_id is None), None)
     lang = request.args.get("lang", "")
@@ -104,10 +98,10 @@ def edit_summary(thread_id: int):
 @bp.post("/summaries/<int:summary_id>/confirm")
 def confirm_summary(summary_id: int):
     """Confirm that a summary still holds after the posts written since."""
-    summary = db.session.get(Summary, summary_id) or abort(404)
+    summary = db.session.get(Summary, summary_id) or conceal()
     thread = _readable_thread(summary.thread_id)
     if not permissions.can_write_summary(current_user, thread):
-        deny()
+        refuse()
     if not ActionOnlyForm().validate_on_submit():
         abort(400)
     services.confirm_summary(summary, current_user)
@@ -121,7 +115,7 @@ def summary_history(thread_id: int):
     thread = _readable_thread(thread_id)
     summaries = services.thread_summaries(thread)
     if not summaries:
-        abort(404)
+        conceal()
     lang = request.args.get("lang") or summaries[0].language
     summary = next((s for s in summaries if s.language == lang), summaries[0])
     versions = summary.versions
@@ -129,7 +123,7 @@ def summary_history(thread_id: int):
     new = request.args.get("b", type=int) or numbers[-1]
     old = request.args.get("a", type=int) or (new - 1 if new - 1 in numbers else new)
     if old not in numbers or new not in numbers:
-        abort(404)
+        conceal()
     by_number = {v.number: v for v in versions}
     diff = services.diff_lines(by_number[old].body, by_number[new].body)
     return render_template(
@@ -188,7 +182,7 @@ def clip_post(post_id: int):
     """Clip a post, or a passage of it, into a collection (the form works without JS)."""
     post = _readable_post(post_id)
     if not permissions.can_clip_post(current_user, post):
-        deny()
+        refuse()
     form = _clip_form()
     if request.method == "GET":
         form.text.data = request.args.get("text", "")[:10000]
@@ -228,7 +222,7 @@ def clip_post(post_id: int):
 def collections():
     """The clip collections and a form to start one."""
     if not permissions.can_use_clips(current_user):
-        deny()
+        refuse()
     form = CollectionForm()
     status = 200
     if form.validate_on_submit():
@@ -250,8 +244,8 @@ def collections():
 def view_collection(collection_id: int):
     """A collection's clips, grouped by country or by tag."""
     if not permissions.can_use_clips(current_user):
-        deny()
-    collection = db.session.get(ClipCollection, collection_id) or abort(404)
+        refuse()
+    collection = db.session.get(ClipCollection, collection_id) or conceal()
     group = request.args.get("group", "country")
     if group not in ("country", "tag", "date"):
         group = "country"
@@ -276,8 +270,8 @@ def view_collection(collection_id: int):
 def delete_clip(clip_id: int):
     """Remove a clip from its collection."""
     if not permissions.can_use_clips(current_user):
-        deny()
-    clip = db.session.get(Clip, clip_id) or abort(404)
+        refuse()
+    clip = db.session.get(Clip, clip_id) or conceal()
     if not ActionOnlyForm().validate_on_submit():
         abort(400)
     collection_id = clip.collection_id
@@ -291,7 +285,7 @@ def cited_post(post_id: int):
     """Where a citation links: the post on its thread page."""
     post = _readable_post(post_id)
     if not permissions.can_read_cited_post(current_user, post):
-        abort(404)
+        conceal()
     return redirect(post_url(post))
 
 

@@ -27,9 +27,9 @@ from ..models import (
     utcnow,
 )
 from ..platform.i18n import current_language
+from ..web.refusals import conceal, refuse
 from . import bp, services
 from .forms import ActionFilterForm, ActionForm, ActionUpdateForm, status_choices
-from .routes import deny
 from .services import SynthesisError
 
 
@@ -84,7 +84,7 @@ def _filter_form() -> ActionFilterForm:
 def actions():
     """The register, filtered by owner, status and due date."""
     if not permissions.can_view_actions(current_user):
-        deny()
+        refuse()
     form = _filter_form()
     if not form.validate():
         return render_template("synthesis/actions.html", form=form, items=[],
@@ -99,7 +99,7 @@ def actions():
 def actions_csv():
     """The filtered register as CSV."""
     if not permissions.can_view_actions(current_user):
-        deny()
+        refuse()
     form = _filter_form()
     if not form.validate():
         abort(400)
@@ -179,7 +179,7 @@ def _resolve_source(form: ActionForm) -> tuple[Thread | None, Report | None, boo
 def new_action():
     """Record an agreement or commitment as an action item."""
     if not permissions.can_manage_actions(current_user):
-        deny()
+        refuse()
     form = _action_form()
     status = 200
     if form.validate_on_submit():
@@ -209,7 +209,7 @@ def new_action():
 def _load_action(action_id: int) -> ActionItem:
     item = db.session.get(ActionItem, action_id)
     if item is None or not permissions.can_read_action(current_user, item):
-        abort(404)
+        conceal()
     return item
 
 
@@ -236,7 +236,7 @@ def update_action(action_id: int):
     """Change the status of an item or note progress."""
     item = _load_action(action_id)
     if not permissions.can_update_action_status(current_user, item):
-        deny()
+        refuse()
     form = ActionUpdateForm()
     if form.validate_on_submit():
         try:
@@ -260,7 +260,7 @@ def edit_action(action_id: int):
     """Change an item's description, owners or due date."""
     item = _load_action(action_id)
     if not permissions.can_manage_actions(current_user):
-        deny()
+        refuse()
     form = _action_form(item)
     status = 200
     if form.validate_on_submit():

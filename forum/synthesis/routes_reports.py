@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,6 +26,7 @@ from ..models import (
     Thread,
 )
 from ..platform.i18n import current_language
+from ..web.refusals import conceal, refuse
 from . import bp, services
 from .citing import render_with_citations
 from .drafting import build_draft
@@ -46,14 +47,13 @@ from .forms import (
     TranslateForm,
     language_choices,
 )
-from .routes import deny
 from .services import SynthesisError
 
 
 def _load_report(report_id: int) -> Report:
     report = db.session.get(Report, report_id)
     if report is None:
-        abort(404)
+        conceal()
     return report
 
 
@@ -66,13 +66,13 @@ def _version_for_reader(report: Report, number: int | None) -> ReportVersion:
     else:
         version = report.published
     if version is None or not permissions.can_read_report_version(current_user, version):
-        abort(404)
+        conceal()
     return version
 
 
 def _require_writer() -> None:
     if not permissions.can_write_synthesis(current_user):
-        deny()
+        refuse()
 
 
 @bp.route("/reports")
@@ -305,12 +305,12 @@ def report_history(report_id: int):
     versions = [v for v in report.versions
                 if permissions.can_read_report_version(current_user, v)]
     if not versions:
-        abort(404)
+        conceal()
     numbers = [v.number for v in versions]
     new = request.args.get("b", type=int) or numbers[-1]
     old = request.args.get("a", type=int) or (numbers[-2] if len(numbers) > 1 else new)
     if old not in numbers or new not in numbers:
-        abort(404)
+        conceal()
     by_number = {v.number: v for v in versions}
     return render_template(
         "synthesis/report_history.html", report=report, versions=versions,
@@ -326,20 +326,20 @@ EXPORT_FORMATS = ("docx", "md", "print")
 def export_report(report_id: int, fmt: str):
     """Word, Markdown or print-friendly HTML, in the report's language."""
     if fmt not in EXPORT_FORMATS:
-        abort(404)
+        conceal()
     report = _load_report(report_id)
     number = request.args.get("version", type=int)
     version = (next((v for v in report.versions if v.number == number), None)
                if number is not None else (report.published or report.latest))
     if version is None:
-        abort(404)
+        conceal()
     if version.is_draft and not permissions.can_view_report_drafts(current_user):
         if report.published is None:
-            abort(404)
+            conceal()
         return render_error(403, _("Only facilitators can export a draft. Export the "
                                    "published version instead."))
     if not permissions.can_export_report_version(current_user, version):
-        abort(404)
+        conceal()
     language = report.language
     filename = f"report-{report.id}-v{version.number}-{language}"
     if fmt == "docx":

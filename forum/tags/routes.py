@@ -15,7 +15,7 @@ from ..models import Tag, Thread, thread_tag
 from ..platform.i18n import current_language
 from ..tags.services import suggest_tags
 from ..web.paging import check_page_range, page_number
-from ..web.refusals import fail
+from ..web.refusals import conceal
 from ..web.thread_lists import last_posts, thread_list_query
 from . import bp
 
@@ -54,7 +54,7 @@ def view_tag(slug: str):
         renamed = tag_redirect_for(slug)
         if renamed is not None:
             return redirect(url_for("tags.view_tag", slug=renamed.slug))
-        fail(404, _("There is no tag “%(tag)s”.", tag=slug))
+        conceal(_("There is no tag “%(tag)s”.", tag=slug))
     if tag.merged_into_id:
         target = db.session.get(Tag, tag.merged_into_id)
         if target is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 
-from .refusals import fail
+from .refusals import conceal, fail
 
 
 def page_number() -> int:
@@ -20,4 +20,4 @@ def check_page_range(pagination, page: int) -> None:
     """A 404 with a clear message for a page past the last one."""
     last = max(pagination.pages, 1)
     if page > last:
-        fail(404, _("There is no page %(page)d here: the last page is %(last)d.", page=page, last=last))
+        conceal(_("There is no page %(page)d here: the last page is %(last)d.", page=page, last=last))
