@@ -16,6 +16,7 @@ from .people import (
     Role,
     User,
 )
+from .related import RelatedPractice, RelatedThread  # search
 from .tags import Tag, TagSynonym, tag_key
 
 # practices
@@ -80,6 +81,8 @@ __all__ = [
     "SearchConsumer",
     "ContentGeneration",
     "GlossaryEntry",
+    "RelatedPractice",
+    "RelatedThread",
     "Tag",
     "TagSynonym",
     "Thread",
