@@ -168,3 +168,27 @@ def test_reading_the_list_is_one_statement(app, client, trio):
     assert page.status_code == 200
     assert f"/threads/{trio['second'].id}" in page.get_data(as_text=True)
     assert len([s for s in seen if "related_thread" in s]) == 1
+
+
+def test_similar_practices_are_stored_and_filtered(app, client):
+    from practices_support import lists, make_practice
+
+    from forum.models import RelatedPractice
+    from forum.search.writer import safe_sync
+
+    populations, _, _ = lists()
+    children = [populations["unaccompanied_children"]]
+    text = "Registro consular de niñez no acompañada en la frontera."
+    mx = make_practice(make_user("liaison", delegation="MX"), title="Registro de niñez no acompañada",
+                       description=text, populations=children)
+    gt = make_practice(make_user("liaison", delegation="GT"), title="Niñez no acompañada retornada",
+                       description=text, populations=children)
+    hn = make_practice(make_user("liaison", delegation="HN"), title="Niñez no acompañada en tránsito",
+                       description=text, populations=children,
+                       category=make_category("governments"))
+    safe_sync(app)
+    stored = set(db.session.scalars(
+        select(RelatedPractice.related_id).where(RelatedPractice.practice_id == mx.id)))
+    assert {gt.id, hn.id} <= stored
+    page = client.get(f"/practices/{mx.id}").get_data(as_text=True)
+    assert f"/practices/{gt.id}\"" in page and f"/practices/{hn.id}\"" not in page

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import SearchChange, SearchConsumer, utcnow
+from .analysis import analyze, word_pairs
 from .index import IndexHandle, IndexUnavailable, handle
 from .registry import KINDS
 from .related import RELATED_KINDS, rebuild_related, refresh_related, related_source
@@ -50,7 +51,12 @@ def prepare(doc: dict) -> dict:
     fields["spell"] = f"{doc.get('title', '')} {' '.join((doc.get('body') or '').split()[:80])}"
     for source, pairs in PAIR_FIELDS.items():
         if fields.get(source):
-            fields[pairs] = fields[source]
+            # Analysed once: Whoosh indexes a list of terms as they are (positions 0, 1, ...,
+            # as the analyzer numbers them once stop words are dropped), and the word pairs
+            # come from the same terms instead of a second run of the analyzer.
+            stems = analyze(fields[source])
+            fields[source] = stems
+            fields[pairs] = word_pairs(stems)
     fields["stamp"] = stamp(doc)
     return fields
 
@@ -332,9 +338,10 @@ def rebuild(idx: IndexHandle | None = None, session: Session | None = None, *,
         if procs > 1 and total >= _config("SEARCH_REINDEX_PARALLEL_FROM"):
             # Analysis in `procs` forked processes while this one reads the database; each
             # process leaves its own segment (merging them would cost as much again).
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=64)
+            writer = ix.writer(procs=procs, multisegment=True,
+                               limitmb=max(_config("SEARCH_REINDEX_POOL_MB") // 2, 16))
         else:
-            writer = ix.writer(limitmb=128)
+            writer = ix.writer(limitmb=_config("SEARCH_REINDEX_POOL_MB"))
         count = 0
         with_related = []
         try:
