@@ -6,10 +6,11 @@ Related lists are computed off the request path: the process applying the change
 and `flask search reindex` recomputes every list. A page reads the stored list with one indexed
 statement filtered by the reader's visibility (see `related_threads`).
 
-The more-like query is kept small: the title's stems and the opening text's most distinctive
-stems (by tf x idf, skipping words found nearly everywhere or nowhere else), the tags and the
-glossary's translations, restricted to one kind of another delegation through a set of
-document numbers kept while the searcher lives.
+The computation is kept small: the title's stems and the opening text's 8 most distinctive
+stems (by tf x idf, skipping stems found nearly everywhere or nowhere else), the tags and the
+glossary's translations. Each is looked up as the set of documents of the same kind holding
+it (kept while the searcher lives, so a rebuild reads each posting list once), and a candidate
+scores the sum of the idf of what it shares. No Whoosh search walks the postings of every reply.
 
 The similar-titles box while composing stays live (the title is being typed) with the same
 diet: a cached document set instead of a filter query rebuilt on every keystroke.
@@ -36,7 +37,7 @@ from .registry import ResultItem
 # Candidates stored per thread or practice: more than a page shows (5), so that readers who
 # may not see some (staff-only categories, hidden threads) still get a full list.
 STORED = 20
-# Stems of the opening text kept for the query (the title's stems are always kept).
+# Stems of the opening text kept (besides the title's own).
 BODY_TERMS = 8
 BODY_CHARS = 3000
 # Stems found in more than this share of documents (and in more than COMMON_FLOOR of them)
