@@ -254,26 +254,26 @@ def refresh_related(session: Session, searcher, docs: dict[str, dict]) -> int:
     return count
 
 
-def rebuild_related(session: Session, searcher, docs: list[dict], batch: int = 200) -> int:
-    """Recompute every stored list from a freshly built index (reindex); commits per batch.
+def rebuild_related(session: Session, searcher, docs: list[dict], chunk: int = 5000) -> int:
+    """Recompute every stored list from a freshly built index (reindex).
 
-    Lists of documents absent from `docs` (no longer indexed) are removed.
+    Every list is computed first, then the tables are replaced in one transaction (readers see
+    the old lists until it commits); lists of documents no longer indexed go with them.
     """
     now = utcnow()
-    done = 0
-    for kind, (model, owner_col) in _TABLES.items():
-        owners = [d for d in docs if d.get("kind") == kind]
-        keep = {d["obj_id"] for d in owners}
-        stale = [o for o in session.scalars(select(owner_col).distinct()) if o not in keep]
-        for start in range(0, len(stale), 500):
-            session.execute(delete(model).where(owner_col.in_(stale[start:start + 500])))
-        for start in range(0, len(owners), batch):
-            for doc in owners[start:start + batch]:
-                _store(session, kind, doc["obj_id"], compute_related(searcher, kind, doc), now)
-                done += 1
-            session.commit()
+    rows: dict[str, list[dict]] = {}
+    for kind, (_model, owner_col) in _TABLES.items():
+        rows[kind] = [
+            {owner_col.key: doc["obj_id"], "related_id": related, "score": score, "computed_at": now}
+            for doc in docs if doc.get("kind") == kind
+            for related, score in compute_related(searcher, kind, doc)
+        ]
+    for kind, (model, _owner_col) in _TABLES.items():
+        session.execute(delete(model))
+        for start in range(0, len(rows[kind]), chunk):
+            session.execute(insert(model), rows[kind][start:start + chunk])
     session.commit()
-    return done
+    return sum(1 for doc in docs if doc.get("kind") in _TABLES)
 
 
 # ---------------------------------------------------------------------------------------------
