@@ -90,6 +90,9 @@ class Config:
     # used from SEARCH_REINDEX_PARALLEL_FROM documents (forking does not pay for small indexes).
     SEARCH_REINDEX_PROCS = _int("SEARCH_REINDEX_PROCS", min(os.cpu_count() or 1, 4))
     SEARCH_REINDEX_PARALLEL_FROM = _int("SEARCH_REINDEX_PARALLEL_FROM", 20_000)
+    # Postings a rebuild keeps in memory before sorting them through temporary files, by
+    # Whoosh's estimate (~0.8 M postings per 128 MB); each process of a parallel rebuild gets half.
+    SEARCH_REINDEX_POOL_MB = _int("SEARCH_REINDEX_POOL_MB", 128)
     SEARCH_LATE_COMMIT_GRACE = _int("SEARCH_LATE_COMMIT_GRACE", 300)  # seconds re-scanned
     SEARCH_RETENTION_SECONDS = _int("SEARCH_RETENTION_SECONDS", 7 * 24 * 3600)
     SEARCH_PRUNE_INTERVAL = _int("SEARCH_PRUNE_INTERVAL", 60)

@@ -17,6 +17,7 @@ from .people import (
     Role,
     User,
 )
+from .related import RelatedPractice, RelatedThread  # search
 from .tags import Tag, TagSynonym, tag_key
 
 # practices
@@ -82,6 +83,8 @@ __all__ = [
     "SearchConsumer",
     "ContentGeneration",
     "GlossaryEntry",
+    "RelatedPractice",
+    "RelatedThread",
     "Tag",
     "TagSynonym",
     "Thread",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import permissions
@@ -116,36 +116,17 @@ def _watch_coverage(coverage: IndicatorCoverage, session) -> list[tuple[str, int
 
 
 def related_practices(user, practice: Practice, limit: int = 4) -> list[Practice]:
-    """Published practices of other countries that resemble this one (empty without search)."""
+    """Published practices of other countries that resemble this one (empty without search).
+
+    The search worker stores each practice's list when the practice changes (and on reindex);
+    this reads it in one statement filtered by what the reader may see.
+    """
     if "search" not in current_app.extensions:
         return []
-    try:
-        from whoosh import query as wq
+    from ..search.related import stored_related_practices
 
-        from ..search.writer import searcher as open_searcher
-
-        searcher = open_searcher()
-        text = " ".join([practice.title, practice.system_name, practice.description or ""])
-        terms = [t for t, _w in searcher.key_terms_from_text("body", text, numterms=12)]
-        parts = [wq.Term(field, term) for term in terms for field in ("title", "body")]
-        parts += [wq.Term("tags", str(tag.id), boost=3.0) for tag in practice.tags]
-        if not parts:
-            return []
-        restrict = wq.And([wq.Term("kind", "practice"),
-                           wq.Not(wq.Term("country", practice.delegation.code))])
-        ids = [hit["obj_id"] for hit in searcher.search(wq.Or(parts), filter=restrict,
-                                                        limit=limit * 3)]
-    except Exception:  # the practice page must never break because of the index
-        current_app.logger.exception("search: related practices unavailable")
-        return []
-    if not ids:
-        return []
-    found = {p.id: p for p in db.session.scalars(
-        select(Practice).where(Practice.id.in_(ids), permissions.visible_practices(user),
-                               Practice.status.in_(PUBLIC_STATUSES))
-        .options(joinedload(Practice.delegation))
-    ).unique()}
-    return [found[i] for i in ids if i in found][:limit]
+    visible = and_(permissions.visible_practices(user), Practice.status.in_(PUBLIC_STATUSES))
+    return stored_related_practices(practice, visible, limit)
 
 
 def register_kind() -> None:

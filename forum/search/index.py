@@ -26,8 +26,11 @@ from pathlib import Path
 from flask import current_app
 from whoosh.filedb.filestore import FileStorage
 
+from . import whoosh_fixes
 from .schema import SCHEMA_VERSION, make_schema
 from .scoring import CachedLengthBM25F
+
+whoosh_fixes.apply()
 
 
 class IndexUnavailable(Exception):

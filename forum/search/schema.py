@@ -7,7 +7,7 @@ from whoosh import fields
 from .analysis import multilingual_analyzer, pair_analyzer, spelling_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def make_schema() -> fields.Schema:
@@ -16,9 +16,10 @@ def make_schema() -> fields.Schema:
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
         kind=fields.ID(stored=True, sortable=True),
-        obj_id=fields.NUMERIC(int, bits=64, stored=True),
+        # Looked up by value, never by range: one term per value (the default indexes 16).
+        obj_id=fields.NUMERIC(int, bits=64, stored=True, shift_step=0),
         group=fields.ID(stored=True, sortable=True),
-        post_id=fields.NUMERIC(int, bits=64, stored=True),
+        post_id=fields.NUMERIC(int, bits=64, stored=True, shift_step=0),
         title=fields.TEXT(analyzer=text, field_boost=2.0),
         body=fields.TEXT(analyzer=text),
         # Adjacent stems of title and body ("a b"): exact phrases are looked up, not verified

@@ -24,13 +24,17 @@ from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
 from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import SearchChange, SearchConsumer, utcnow
+from .analysis import analyze, word_pairs
 from .index import IndexHandle, IndexUnavailable, handle
 from .registry import KINDS
+from .related import RELATED_KINDS, rebuild_related, refresh_related, related_source
 from .schema import DOCUMENT_FIELDS, PAIR_FIELDS, SCHEMA_VERSION
+from .scoring import CachedLengthBM25F
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(1970, 1, 1)
@@ -47,7 +51,12 @@ def prepare(doc: dict) -> dict:
     fields["spell"] = f"{doc.get('title', '')} {' '.join((doc.get('body') or '').split()[:80])}"
     for source, pairs in PAIR_FIELDS.items():
         if fields.get(source):
-            fields[pairs] = fields[source]
+            # Analysed once: Whoosh indexes a list of terms as they are (positions 0, 1, ...,
+            # as the analyzer numbers them once stop words are dropped), and the word pairs
+            # come from the same terms instead of a second run of the analyzer.
+            stems = analyze(fields[source])
+            fields[source] = stems
+            fields[pairs] = word_pairs(stems)
     fields["stamp"] = stamp(doc)
     return fields
 
@@ -146,6 +155,7 @@ def _apply(idx: IndexHandle, session: Session, rows: list) -> int:
     session.rollback()  # end the read transaction: the next batch sees newer rows
     if not docs:
         return 0
+    changed = _changed_with_related(idx, docs)
     writer = idx.open_current().writer(timeout=30)
     try:
         for key, doc in docs.items():
@@ -157,7 +167,37 @@ def _apply(idx: IndexHandle, session: Session, rows: list) -> int:
     except BaseException:
         writer.cancel()
         raise
+    if changed:
+        _refresh_related(idx, session, changed)
     return len(docs)
+
+
+def _changed_with_related(idx: IndexHandle, docs: dict[str, dict | None]) -> dict[str, dict]:
+    """Documents with a related list (threads, practices) whose content changed.
+
+    A reply also rewrites its thread's document (counts, dates) without changing its stamp:
+    only new documents and changed stamps recompute a list.
+    """
+    candidates = {key: doc for key, doc in docs.items()
+                  if doc is not None and doc.get("kind") in RELATED_KINDS}
+    if not candidates:
+        return {}
+    before = idx.searcher()
+    return {key: related_source(doc) for key, doc in candidates.items()
+            if (before.document(key=key) or {}).get("stamp") != stamp(doc)}
+
+
+def _refresh_related(idx: IndexHandle, session: Session, docs: dict[str, dict]) -> None:
+    """Store the related lists of changed documents; a failure leaves the index applied."""
+    try:
+        refresh_related(session, idx.searcher(), docs)
+    except IntegrityError:
+        # Another node stored the same lists at the same moment (each index applies the log).
+        session.rollback()
+        log.info("search: related lists stored concurrently by another node")
+    except Exception:  # the lists are refreshed again by the next change or a reindex
+        session.rollback()
+        log.exception("search: storing related lists failed")
 
 
 def _ensure_index(idx: IndexHandle, session: Session) -> None:
@@ -298,10 +338,12 @@ def rebuild(idx: IndexHandle | None = None, session: Session | None = None, *,
         if procs > 1 and total >= _config("SEARCH_REINDEX_PARALLEL_FROM"):
             # Analysis in `procs` forked processes while this one reads the database; each
             # process leaves its own segment (merging them would cost as much again).
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=64)
+            writer = ix.writer(procs=procs, multisegment=True,
+                               limitmb=max(_config("SEARCH_REINDEX_POOL_MB") // 2, 16))
         else:
-            writer = ix.writer(limitmb=128)
+            writer = ix.writer(limitmb=_config("SEARCH_REINDEX_POOL_MB"))
         count = 0
+        with_related = []
         try:
             for name, kind in KINDS.items():
                 for chunk in _batches(all_ids[name], 500):
@@ -310,6 +352,8 @@ def rebuild(idx: IndexHandle | None = None, session: Session | None = None, *,
                         if doc is not None and key.startswith(f"{name}:"):
                             writer.add_document(**prepare(doc))
                             count += 1
+                            if name in RELATED_KINDS:
+                                with_related.append(related_source(doc))
                     session.rollback()
                     session.expunge_all()
                     if progress:
@@ -318,6 +362,8 @@ def rebuild(idx: IndexHandle | None = None, session: Session | None = None, *,
         except BaseException:
             writer.cancel()
             raise
+        with ix.searcher(weighting=CachedLengthBM25F()) as built:
+            rebuild_related(session, built, with_related)
         idx.write_cursor(path, {"cursor": start, "recent": {}, "schema": SCHEMA_VERSION})
         if locked:
             idx.switch_to(path)
