@@ -51,7 +51,7 @@ def _again(form, **context) -> Outcome:
 
 def similar_threads(user: User, title: str) -> list:
     """Existing threads that look like the one being started (search)."""
-    from ..search.related import similar_titles
+    from ..search.similar import similar_titles
 
     try:
         return similar_titles(user, title)

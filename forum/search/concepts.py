@@ -19,6 +19,7 @@ from ..models import Category, Delegation, Tag, User, tag_key
 from ..models.roster import COUNTRIES
 from . import docsets
 from .analysis import fold
+from .index import handle
 
 LANGUAGE_NAMES = {
     "en": ("en", "english", "ingles", "anglais", "eng"),
@@ -45,9 +46,7 @@ def glossary_expansions(stems: list[str], searcher=None) -> list[tuple[set[str],
     if not present:
         return []
     if searcher is None:
-        from .writer import searcher as open_searcher
-
-        searcher = open_searcher()
+        searcher = handle().searcher()  # the caller's searcher already opened (or rebuilt) it
     found = docsets.remembered(searcher, ("expansions", present),
                                lambda: _glossary_expansions(present, searcher))
     return [(set(covered), list(others)) for covered, others in found]
@@ -98,9 +97,7 @@ def tag_for_text(text: str, searcher=None) -> int | None:
     if not key:
         return None
     if searcher is None:
-        from .writer import searcher as open_searcher
-
-        searcher = open_searcher()
+        searcher = handle().searcher()  # the caller's searcher already opened (or rebuilt) it
     return docsets.remembered(searcher, ("tag", key), lambda: _tag_for_key(key, searcher))
 
 

@@ -22,7 +22,7 @@ import math
 from collections import Counter
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm import Session, contains_eager
 from whoosh import query as wq
 
 from .. import permissions
@@ -296,10 +296,10 @@ def related_threads(user, thread: Thread, limit: int = 5) -> list[ResultItem]:
         .order_by(RelatedThread.score.desc(), RelatedThread.related_id)
         .limit(limit)
     ).scalars().all()
-    return [_thread_item(t) for t in rows]
+    return [thread_item(t) for t in rows]
 
 
-def _thread_item(thread: Thread) -> ResultItem:
+def thread_item(thread: Thread) -> ResultItem:
     url = thread_url(thread)
     return ResultItem(
         kind="thread", obj_id=thread.id, title=thread.title, url=url, text="",
@@ -324,50 +324,3 @@ def stored_related_practices(practice, visible, limit: int) -> list:
         .order_by(RelatedPractice.score.desc(), RelatedPractice.related_id)
         .limit(limit)
     ).all()
-
-
-# ---------------------------------------------------------------------------------------------
-# Similar titles while composing (live)
-# ---------------------------------------------------------------------------------------------
-
-
-def load_summaries(user, ids: list[int]) -> list[ResultItem]:
-    """Visible threads by id, in the given order, in one statement."""
-    if not ids:
-        return []
-    threads = db.session.scalars(
-        select(Thread).where(Thread.id.in_(ids), permissions.visible_threads(user))
-        .options(joinedload(Thread.delegation))
-    ).unique().all()
-    by_id = {t.id: t for t in threads}
-    return [_thread_item(by_id[i]) for i in ids if i in by_id]
-
-
-def _visible_thread_docs(searcher, user) -> docsets.AllowedDocs:
-    """Thread documents (not hidden ones but for moderators), kept while the searcher lives."""
-    moderator = permissions.is_moderator(user)
-
-    def compute():
-        parts = [wq.Term("kind", "thread")]
-        if not moderator:
-            parts.append(wq.Term("hidden", "0"))
-        return docsets.AllowedDocs(docsets.filter_docs(searcher, parts))
-
-    return docsets.remembered(searcher, ("similar-allowed", moderator), compute)
-
-
-def similar_titles(user, title: str, limit: int = 5) -> list[ResultItem]:
-    """Visible threads whose title or opening post resembles a title being typed."""
-    stems = list(dict.fromkeys(analyze(title)))
-    if not stems:
-        return []
-    from .writer import searcher as open_searcher
-
-    searcher = open_searcher()
-    minimum = 1 if len(stems) <= 2 else (len(stems) + 1) // 2
-    q = wq.Or([wq.Or([wq.Term("title", s, boost=2.0), wq.Term("body", s)]) for s in stems],
-              minmatch=minimum)
-    results = searcher.search(q, filter=_visible_thread_docs(searcher, user), limit=limit * 3)
-    ids = [hit["obj_id"] for hit in results]
-    return load_summaries(user, ids)[:limit]
-

@@ -14,10 +14,11 @@ from ..extensions import db
 from ..models import CONTENT_LANGUAGES, GlossaryEntry
 from ..platform.i18n import current_language, language_name
 from ..web.refusals import refuse
-from . import bp, engine, related, services
+from . import bp, engine, services
 from .forms import GlossaryForm, SearchForm
 from .index import IndexUnavailable
 from .registry import KINDS, result_kinds
+from .similar import similar_titles
 from .writer import safe_sync
 
 FILTER_PARAMS = ("country", "tag", "category", "lang", "kind")
@@ -99,7 +100,7 @@ def similar():
     items = []
     if len(title) >= 3:
         try:
-            items = related.similar_titles(current_user, title)
+            items = similar_titles(current_user, title)
         except IndexUnavailable:
             items = []
     return jsonify(results=[
