@@ -53,8 +53,11 @@ ACTIVITY_TABLES = frozenset({
     "revision", "flag", "moderator_message", "audit_event", "featured_practice", "clip",
     "practice_revision", "practice_transition", "indicator_coverage", "target_population",
     "situation", "minimum_indicator", "report", "report_version", "action_item", "action_update",
-    "action_owner", "practice_population", "practice_situation",
+    "action_owner", "practice_population", "practice_situation", "practice_tag",
 })
+# Tables whose rows (with a `thread_id`) show only on their thread's page: a row moves that
+# thread (and the lists it is in), not every page.
+THREAD_ROW_TABLES = frozenset({"summary"})
 
 _PENDING = "content_versions_pending"
 _BUMPED = "content_versions_bumped"
@@ -139,12 +142,13 @@ def _classify(obj, change: str, pending: Pending) -> None:
     elif table == "thread" and change == "new":
         pending.threads.add(obj.id)
         pending.scopes.update(scope("tag", t.id) for t in obj.tags if t.id)
-    elif table == "document" and getattr(obj, "post_id", None):
-        pending.posts.add(obj.post_id)
+    elif table == "document":
+        if obj.post_id:
+            pending.posts.add(obj.post_id)
     elif table == "practice":
         if obj.thread_id:
             pending.threads.add(obj.thread_id)
-    elif table == "summary" and change != "deleted":
+    elif table in THREAD_ROW_TABLES:
         pending.threads.add(obj.thread_id)
     elif table == "summary_version":
         pending.summaries.add(obj.summary_id)
