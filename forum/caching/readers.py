@@ -40,10 +40,16 @@ def page_reader(user=None) -> tuple:
 
 def post_reader(author_id: int | None) -> tuple:
     """What one post's HTML depends on about the current reader (see the module notes)."""
-    user = current_user._get_current_object()
-    role = permissions.role_of(user)
+    reader = g.get("post_reader")
+    if reader is None:
+        user = current_user._get_current_object()
+        role = permissions.role_of(user)
+        if role is None:
+            reader = g.post_reader = (None, None, None)
+        else:
+            clips = user.id if permissions.can_use_clips(user) else None
+            reader = g.post_reader = (role.value, user.id, clips)
+    role, user_id, clips = reader
     if role is None:
         return ("anonymous",)
-    own = author_id == user.id
-    clips = user.id if permissions.can_use_clips(user) else None
-    return (role.value, own, clips)
+    return (role, author_id == user_id, clips)
