@@ -339,6 +339,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--port", type=int, default=5180)
     parser.add_argument("--workdir", default=None)
+    parser.add_argument("--related", choices=("live", "off"), default="live",
+                        help="off: thread pages without related threads (see bench/wsgi_bench.py)")
     parser.add_argument("--sync-on-commit", action="store_true",
                         help="index in the web workers after each commit instead of in a "
                              "separate `flask search worker` process (the production setup)")
@@ -350,7 +352,7 @@ def main() -> None:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     database_url = prepare_database(args.database, args.size, workdir)
-    env = serving_env(workdir, database_url) | {"SQL_COUNT_HEADER": "1"}
+    env = serving_env(workdir, database_url) | {"SQL_COUNT_HEADER": "1", "BENCH_RELATED": args.related}
 
     log(f"generating the {args.size} data set into {database_url.split('@')[-1]} ...")
     result = run([PY, "-m", "bench.generate", args.size], env)
@@ -441,7 +443,7 @@ def main() -> None:
             if status in (302, 303):
                 sql = headers.get("x-sql-statements", "?")
                 posted = time.monotonic()
-                search_path = urls.get("search: rare term")
+                search_path = urls.get("warm: search rare term")
                 if search_path:
                     search_path = search_path.split("?")[0] + "?" + urllib.parse.urlencode({"q": probe})
                     while time.monotonic() - posted < 60:
@@ -486,7 +488,9 @@ def print_report(args, facts, rows, base, memory, reindex_s, reply_to_search) ->
           f"(generated in {facts['seconds']} s)")
     print("indexing: " + ("not available" if not facts.get("search")
                           else "in the web workers after each commit" if args.sync_on_commit
-                          else "a separate `flask search worker` process") + "\n")
+                          else "a separate `flask search worker` process")
+          + ("; related threads left out of thread pages (--related off)" if args.related == "off" else "")
+          + "\n")
     head = f"| {'page':<40} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | " \
            f"{'CPU ms/req':>10} | {'SQL':>5} | {'KB/page':>7} | {'vs ceiling':>10} | " \
            f"{'CPU-bound req/s':>15} | {'vs ceiling':>10} | {'errors':>6} |"
