@@ -197,6 +197,7 @@ def test_moving_hiding_and_relabelling_invalidate_what_shows_them(nodes):
     thread_id, tag_id, tag_slug, slug = ids
     anonymous = b.client()
     assert "Hilo zeta" in _page(anonymous, f"/tags/{tag_slug}")
+    assert "Hilo zeta" in _page(anonymous, f"/categories/{slug}")
     _page(anonymous, f"/threads/{thread_id}")
     with a.writing():  # new labels show on the thread's page at once
         tag = db.session.get(Tag, tag_id)
@@ -205,6 +206,15 @@ def test_moving_hiding_and_relabelling_invalidate_what_shows_them(nodes):
                 setattr(tag, attribute, "Registro renombrado")
         db.session.commit()
     assert "Registro renombrado" in _page(anonymous, f"/threads/{thread_id}")
+    with a.writing():  # a thread moved to another category leaves the first one's page at once
+        target = make_category("public")
+        target_slug = target.slug
+        _page(anonymous, f"/categories/{target_slug}")
+        db.session.get(Thread, thread_id).category_id = target.id
+        db.session.commit()
+    assert "Hilo zeta" not in _page(anonymous, f"/categories/{slug}")
+    assert "Hilo zeta" in _page(anonymous, f"/categories/{target_slug}")
+    slug = target_slug
     with a.writing():  # a hidden thread leaves every list at once
         db.session.get(Thread, thread_id).is_hidden = True
         db.session.commit()
