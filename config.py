@@ -123,7 +123,6 @@ class Config:
     STATIC_FINGERPRINT = _bool("STATIC_FINGERPRINT", True)
     STATIC_IMMUTABLE_MAX_AGE = _int("STATIC_IMMUTABLE_MAX_AGE", 365 * 24 * 60 * 60)
     STATIC_HASH_RECHECK_SECONDS = _int("STATIC_HASH_RECHECK_SECONDS", 2)
-    # Seconds a process may serve its cached copy of rarely changing lists before rechecking.
-    REFERENCE_CACHE_SECONDS = _int("REFERENCE_CACHE_SECONDS", 5)
-    # Rendered HTML kept per worker process (0 turns the cache off); see forum/fragments.py.
-    FRAGMENT_CACHE_BYTES = _int("FRAGMENT_CACHE_BYTES", 8 * 1024 * 1024)
+    # Rendered HTML kept per worker process (0 turns the cache off); see forum/caching/fragments.py.
+    # Enough for the pages and posts of a few hundred threads per kind of reader.
+    FRAGMENT_CACHE_BYTES = _int("FRAGMENT_CACHE_BYTES", 64 * 1024 * 1024)

@@ -4,7 +4,10 @@
                         [--duration 5] [--connections 4] [--port 5180]
 
 Everything runs in a fresh folder (and a fresh PostgreSQL database when one is given).
-Figures are compared with a bare Flask page served the same way in the same run.
+Rows marked "warm" ask for one URL again and again; the others replay traffic over many pages
+(see bench/traffic.py). Each read row is measured on a quiet server and again while a second
+client posts 2 replies a second ("+ writes"). Figures are compared with a bare Flask page served
+the same way in the same run.
 """
 
 from __future__ import annotations
@@ -23,24 +26,42 @@ import urllib.parse
 import uuid
 from pathlib import Path
 
+from bench import traffic
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PY = sys.executable
 BIN = Path(PY).parent
 TICK = os.sysconf("SC_CLK_TCK")
 WORKERS = 2
+WRITER_EMAIL = "user12@bench.example"  # a liaison, as the reader (user11)
+WRITE_LABEL = f"{traffic.WRITES_PER_SECOND} writes/s"
+WARM_SECONDS = 10  # per replayed row, before measuring it
 
-# (label, endpoint, how to build its URL from the generated facts, logged in?)
+# (label, endpoint, how to build its URL from the generated facts, logged in?): one URL each
 PAGES = [
-    ("home", "main.index", lambda f: {}, False),
-    ("category", "board.view_category", lambda f: {"slug": f["category_slug"]}, False),
-    ("thread 25 posts (anonymous)", "board.view_thread", lambda f: {"thread_id": f["thread_id"]}, False),
-    ("thread 25 posts (logged in)", "board.view_thread", lambda f: {"thread_id": f["thread_id"]}, True),
-    ("tag", "tags.view_tag", lambda f: {"slug": f["tag_slug"]}, False),
-    ("country profile", "practices.country", lambda f: {"code": f["country"]}, True),
-    ("comparison matrix", "practices.compare", lambda f: {}, True),
-    ("search: rare term", "search.search", lambda f: {"q": f["rare_term"]}, True),
-    ("search: common term", "search.search", lambda f: {"q": f["common_term"]}, True),
+    ("warm: home", "main.index", lambda f: {}, False),
+    ("warm: category", "board.view_category", lambda f: {"slug": f["category_slug"]}, False),
+    ("warm: popular thread (anon)", "board.view_thread", lambda f: {"thread_id": f["thread_id"]}, False),
+    ("warm: popular thread (login)", "board.view_thread", lambda f: {"thread_id": f["thread_id"]}, True),
+    ("warm: tag", "tags.view_tag", lambda f: {"slug": f["tag_slug"]}, False),
+    ("warm: country profile", "practices.country", lambda f: {"code": f["country"]}, True),
+    ("warm: comparison matrix", "practices.compare", lambda f: {}, True),
+    ("warm: search rare term", "search.search", lambda f: {"q": f["rare_term"]}, True),
+    ("warm: search common term", "search.search", lambda f: {"q": f["common_term"]}, True),
+]
+# (label, path list of bench/traffic.py, logged in?): replayed traffic over many pages
+MIXES = [
+    ("400 threads uniform (anon)", "threads-uniform", False),
+    ("400 threads uniform (login)", "threads-uniform", True),
+    ("400 threads Zipf (anon)", "threads-zipf", False),
+    ("400 threads Zipf (login)", "threads-zipf", True),
+    ("cold threads (anon)", "cold-anonymous-{n}", False),
+    ("cold threads (login)", "cold-member-{n}", True),
+    ("categories x3 pages (anon)", "categories-anonymous", False),
+    ("categories x3 pages (login)", "categories-member", True),
+    ("tag pages Zipf (anon)", "tags", False),
+    ("searches, varied terms (login)", "searches", True),
 ]
 
 
@@ -217,6 +238,53 @@ def measure(server: Server, path: str, args, cookie: str | None = None,
     return figures
 
 
+def measure_paths(server: Server, paths: Path, args, cookie: str | None = None) -> dict:
+    """wrk replaying a list of paths (see paths.lua), with bytes and SQL statements per page."""
+    env = os.environ | {"BENCH_PATHS": str(paths), "BENCH_THREADS": "2"}
+    return measure(server, "/", args, cookie, BENCH / "paths.lua", env)
+
+
+def busy_row(server: Server, paths: Path, args, cookie: str | None, writer) -> dict:
+    """A row measured while the writer posts replies."""
+    with writer:
+        busy = measure_paths(server, paths, args, cookie)
+    busy["writes"] = writer.posted
+    busy["write_failures"] = writer.failed
+    return busy
+
+
+def both_ways(server: Server, paths: Path, args, cookie: str | None, writer) -> list[dict]:
+    """A row measured on a quiet server, then while the writer posts replies."""
+    return [measure_paths(server, paths, args, cookie), busy_row(server, paths, args, cookie, writer)]
+
+
+def add_rows(rows: list, label: str, figures: list[dict]) -> None:
+    """A quiet row and its "+ writes" twin."""
+    for fig in figures:
+        busy = "writes" in fig
+        note = f"{fig['sql']:.1f}" if "sql" in fig else "?"
+        rows.append((f"  + {WRITE_LABEL}" if busy else label, fig, note))
+
+
+def warm(port: int, paths: Path, cookies, seconds: float) -> int:
+    """Ask for the distinct paths of a list, for each cookie, until done or `seconds` passed
+    (cold pages cost most: a real server meets the popular ones warm). Returns requests made."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    distinct = list(dict.fromkeys(paths.read_text().split()))
+    jobs = [(path, cookie) for path in distinct for cookie in cookies]
+    deadline = time.monotonic() + seconds
+
+    def fetch(job) -> int:
+        if time.monotonic() > deadline:
+            return 0
+        request(port, "GET", job[0], cookie=job[1])
+        return 1
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return sum(pool.map(fetch, jobs))
+
+
 def resolve_urls(env: dict, facts: dict) -> dict:
     """Build each page's URL with the app's own url_for (None when the endpoint is missing)."""
     wanted = {label: (endpoint, builder(facts)) for label, endpoint, builder, _ in PAGES}
@@ -267,10 +335,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", choices=("small", "large"), default="small")
     parser.add_argument("--database", default="sqlite")
-    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=3, help="seconds per row")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--port", type=int, default=5180)
     parser.add_argument("--workdir", default=None)
+    parser.add_argument("--related", choices=("live", "off"), default="live",
+                        help="off: thread pages without related threads (see bench/wsgi_bench.py)")
     parser.add_argument("--sync-on-commit", action="store_true",
                         help="index in the web workers after each commit instead of in a "
                              "separate `flask search worker` process (the production setup)")
@@ -282,7 +352,7 @@ def main() -> None:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     database_url = prepare_database(args.database, args.size, workdir)
-    env = serving_env(workdir, database_url) | {"SQL_COUNT_HEADER": "1"}
+    env = serving_env(workdir, database_url) | {"SQL_COUNT_HEADER": "1", "BENCH_RELATED": args.related}
 
     log(f"generating the {args.size} data set into {database_url.split('@')[-1]} ...")
     result = run([PY, "-m", "bench.generate", args.size], env)
@@ -300,6 +370,7 @@ def main() -> None:
         reindex_s = time.monotonic() - started if result.returncode == 0 else f"failed: {result.stderr[-300:]}"
 
     urls = resolve_urls(env, facts)
+    mix = traffic.build_mix(run, env, facts["login"], workdir)
     worker = None
     if has_search and not args.sync_on_commit:
         env = env | {"SEARCH_SYNC_ON_COMMIT": "0"}
@@ -323,6 +394,9 @@ def main() -> None:
     reply_to_search: float | str = "not available"
     try:
         cookie = login(server.port, facts["login"], facts["password"])
+        writer_cookie = login(server.port, WRITER_EMAIL, facts["password"])
+        writer_cookie, token = traffic.reply_token(request, server.port, writer_cookie, mix)
+        writer = traffic.Writer(server.port, writer_cookie, token, mix, request)
         for label, _endpoint, _builder, logged_in in PAGES:
             path = urls.get(label)
             if not path:
@@ -336,7 +410,26 @@ def main() -> None:
             for _ in range(10):
                 request(server.port, "GET", path, cookie=who)
             log(f"  {label} ...")
-            rows.append((label, measure(server, path, args, who), headers.get("x-sql-statements", "?")))
+            one = workdir / f"paths-{len(rows)}.txt"
+            one.write_text(path + "\n")
+            add_rows(rows, label, both_ways(server, one, args, who, writer))
+
+        facts["warmed"] = 0
+        for label, name, logged_in in MIXES:
+            who = cookie if logged_in else None
+            log(f"  {label} ...")
+            if "{n}" in name:  # cold: a fresh list for each measurement, never seen by a worker
+                figures = [measure_paths(server, mix.lists[name.format(n=1)], args, who),
+                           busy_row(server, mix.lists[name.format(n=2)], args, who, writer)]
+                label = f"{label}, {mix.sizes[name.format(n=1)]} once"
+                for fig in figures:
+                    fig["cold"] = True
+            else:
+                if name != "searches":  # a real server meets the popular pages warm
+                    facts["warmed"] += warm(server.port, mix.lists[name], (who,), WARM_SECONDS)
+                figures = both_ways(server, mix.lists[name], args, who, writer)
+                label = f"{label}, {mix.sizes[name]} URLs"
+            add_rows(rows, label, figures)
 
         reply_path = urls.get("reply")
         if reply_path:
@@ -351,7 +444,7 @@ def main() -> None:
             if status in (302, 303):
                 sql = headers.get("x-sql-statements", "?")
                 posted = time.monotonic()
-                search_path = urls.get("search: rare term")
+                search_path = urls.get("warm: search rare term")
                 if search_path:
                     search_path = search_path.split("?")[0] + "?" + urllib.parse.urlencode({"q": probe})
                     while time.monotonic() - posted < 60:
@@ -396,28 +489,44 @@ def print_report(args, facts, rows, base, memory, reindex_s, reply_to_search) ->
           f"(generated in {facts['seconds']} s)")
     print("indexing: " + ("not available" if not facts.get("search")
                           else "in the web workers after each commit" if args.sync_on_commit
-                          else "a separate `flask search worker` process") + "\n")
-    head = f"| {'page':<30} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | " \
-           f"{'CPU ms/req':>10} | {'SQL':>4} | {'vs ceiling':>10} | {'CPU-bound req/s':>15} | " \
-           f"{'vs ceiling':>10} | {'errors':>6} |"
+                          else "a separate `flask search worker` process")
+          + ("; related threads left out of thread pages (--related off)" if args.related == "off" else "")
+          + "\n")
+    head = f"| {'page':<40} | {'req/s':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | " \
+           f"{'CPU ms/req':>10} | {'SQL':>5} | {'KB/page':>7} | {'vs ceiling':>10} | " \
+           f"{'CPU-bound req/s':>15} | {'vs ceiling':>10} | {'errors':>6} |"
     print(head)
     print("|" + "|".join("-" * (len(cell)) for cell in head.split("|")[1:-1]) + "|")
+    widths = (7, 7, 7, 10, 5, 7, 10, 15, 10, 6)
     for label, fig, sql in rows:
         if fig is None:
-            print(f"| {label:<30} | {sql:>7} |" + "".join(f" {'':>{w}} |" for w in (7, 7, 7, 10, 4, 10, 15, 10, 6)))
+            print(f"| {label:<40} | {sql:>7} |" + "".join(f" {'':>{w}} |" for w in widths[1:]))
             continue
         ratio = fig["rps"] / base["rps"] if base["rps"] else 0
         capacity = WORKERS * 1000 / fig["cpu_ms"] if fig["cpu_ms"] else 0
         cpu_ratio = base["cpu_ms"] / fig["cpu_ms"] if fig["cpu_ms"] else 0
-        print(f"| {label:<30} | {fig['rps']:>7.0f} | {fmt_ms(fig['p50']):>7} | {fmt_ms(fig['p95']):>7} | "
-              f"{fmt_ms(fig['p99']):>7} | {fig['cpu_ms']:>10.2f} | {sql:>4} | {ratio:>10.0%} | "
+        if "writes" in fig:
+            label += f" ({fig['writes']} posted)"
+        if fig.get("wrapped") and fig.get("cold"):
+            label += " *"
+        size = f"{fig['bytes'] / 1024:.1f}" if "bytes" in fig else "-"
+        print(f"| {label:<40} | {fig['rps']:>7.0f} | {fmt_ms(fig['p50']):>7} | {fmt_ms(fig['p95']):>7} | "
+              f"{fmt_ms(fig['p99']):>7} | {fig['cpu_ms']:>10.2f} | {sql:>5} | {size:>7} | {ratio:>10.0%} | "
               f"{capacity:>15.0f} | {cpu_ratio:>10.0%} | {fig['errors']:>6} |")
+    print(f"\n'+ {WRITE_LABEL}': the row above, measured again while a second client posts replies to "
+          f"random threads of the {traffic.SAMPLE_THREADS} (their CPU is counted in the row). "
+          "SQL: statements per request (mean). '*': the list of distinct cold pages ran out and "
+          "wrapped around (pages seen twice).")
     load = os.getloadavg()
     print(f"\nmachine load average during the run: {load[0]:.1f} on {os.cpu_count()} CPUs. "
           "'CPU-bound req/s' = workers x 1000 / CPU ms per request: the throughput of an otherwise idle "
           "machine, robust when other processes compete for the CPUs.")
     for name, rss, uss in memory:
         print(f"{name} memory after the run: RSS {rss:.0f} MiB, USS {uss:.0f} MiB")
+    if "warmed" in facts:
+        print(f"before each replayed row but the searches, its distinct pages were asked for once "
+              f"(popular first, at most {WARM_SECONDS} s a row): {facts['warmed']} requests in all; "
+              "pages not reached start cold")
     print("reindex time: " + (f"{reindex_s:.1f} s" if isinstance(reindex_s, float) else reindex_s))
     print("reply -> searchable: "
           + (f"{reply_to_search * 1000:.0f} ms" if isinstance(reply_to_search, float) else reply_to_search))

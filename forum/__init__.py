@@ -98,14 +98,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .search import hooks as search_hooks
 
     search_hooks.init_app(app)
-    # performance: static fingerprints, reference cache, opt-in SQL statement count
-    from .caching import dates, reference
+    # performance: static fingerprints, opt-in SQL statement count
+    from .caching import dates
     from .platform import assets, db_stats, sql_count
 
     assets.init_app(app)
     dates.init_app(app)
     db_stats.init_app(app)
-    reference.init_app(app)
     sql_count.init_app(app)
     from .caching import fragments
 

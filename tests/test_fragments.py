@@ -10,11 +10,13 @@ from sqlalchemy import insert, select
 
 from forum.caching import fragments
 from forum.extensions import db
-from forum.models import ContentGeneration, Post, SearchChange, Thread
+from forum.models import ContentVersion, Post, SearchChange, Thread
 
 
 def _generation() -> int:
-    return db.session.scalar(select(ContentGeneration.value).where(ContentGeneration.id == 1)) or 0
+    """The version every content change moves (the former single content generation)."""
+    return db.session.scalar(
+        select(ContentVersion.value).where(ContentVersion.scope == "activity")) or 0
 
 
 TOKEN = re.compile(r'name="csrf_token" value="[^"]+"')
@@ -169,4 +171,5 @@ def test_the_store_stays_within_its_budget():
     assert store.get((1, "day"), ("k", 99)) is not None  # the newest stay
     assert store.get((1, "day"), ("k", 0)) is None  # the oldest went first
     store.put((2, "day"), ("k", 1), "y")
-    assert store.get((1, "day"), ("k", 99)) is None  # a new generation empties it
+    assert store.get((1, "day"), ("k", 1)) is None  # a newer version replaces the older entry
+    assert store.get((2, "day"), ("k", 99)) is None  # nothing made under an older one is served

@@ -1,4 +1,4 @@
-"""Production safety, static fingerprints, the opt-in SQL counter and the reference cache."""
+"""Production safety, static fingerprints, the opt-in SQL counter and the cached reference lists."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from forum import create_app
-from forum.caching.reference import cache, delegation_directory
+from forum.caching.fragments import cached_value, delegation_directory, store
 from forum.extensions import db
 from forum.platform.production import UnsafeConfigurationError, configuration_problems
 
@@ -144,7 +144,6 @@ def test_sql_statement_header_is_opt_in(app_config, new_app):
 def test_reference_cache_is_invalidated_by_a_committed_change(app):
     from forum.models.roster import delegation_by_code
 
-    cache().ttl = 3600  # only the commit may invalidate within this test
     names = {d["code"]: d["names"] for d in delegation_directory()}
     assert names["IOM"]["es"].startswith("Organización Internacional")
     assert names["MX"]["fr"] == "Mexique"
@@ -163,11 +162,12 @@ def test_reference_cache_is_invalidated_by_a_committed_change(app):
 
 def test_reference_cache_serves_the_same_value_between_changes(app):
     calls = []
-    cache().register("probe", lambda: calls.append(1) or len(calls), ())
-    assert cache().get("probe") == 1
-    assert cache().get("probe") == 1
-    cache().clear()
-    assert cache().get("probe") == 2
+    def probe():
+        return cached_value(("probe",), lambda: calls.append(1) or len(calls), scopes=())
+    assert probe() == 1
+    assert probe() == 1
+    store().clear()
+    assert probe() == 2
 
 
 def test_forwarded_headers_are_trusted_only_when_configured(app_config, new_app):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from .. import permissions
 from ..caching import fragments
+from ..caching.versions import scope
 from ..content.markup import render_markdown
 from ..extensions import db
 from ..models import Category, Thread
@@ -70,7 +71,7 @@ def categories():
 
 
 @bp.route("/categories/<slug>")
-@fragments.whole_page
+@fragments.whole_page(declared=True)
 def view_category(slug: str):
     """A category's threads: pinned first, then by latest activity."""
     page = page_number()
@@ -78,6 +79,7 @@ def view_category(slug: str):
     if category is None:
         conceal(_("This category does not exist."))
     _require_read_category(category)
+    fragments.depends_on(scope("category", category.id))
     query = thread_list_query(current_user, Thread.category_id == category.id)
     threads = db.paginate(query, page=page, per_page=current_app.config["THREADS_PER_PAGE"],
                           error_out=False)
@@ -89,7 +91,7 @@ def view_category(slug: str):
 
 
 @bp.route("/threads/<int:thread_id>")
-@fragments.whole_page
+@fragments.whole_page(declared=True)
 def view_thread(thread_id: int):
     """A thread: its posts, 25 per page, and the reply form (see thread_page.py)."""
     page = page_number()
@@ -103,7 +105,7 @@ def view_thread(thread_id: int):
     return render_template(
         "board/thread.html", facts=facts, thread=thread, posts=posts,
         post_items=thread_page.posts_html(facts, thread),
-        reply_box=thread_page.reply_box(thread_id, thread),
+        reply_box=thread_page.reply_box(thread_id, thread), cache_scopes=thread_page.scopes(thread_id),
     )
 
 

@@ -1,8 +1,9 @@
 """The thread page, assembled from cached parts.
 
-Under the content generation (see `forum.caching.fragments`) the page keeps, as plain data, which
-posts are on each page and what the permission checks need; and, as HTML, each post per kind
-of reader, the thread header, the reply box and the sidebar. A reader whose parts are all cached
+Under the thread's content version (see `forum.caching.versions`) the page keeps, as plain data,
+which posts are on each page and what the permission checks need; and, as HTML, each post per
+kind of reader (`forum.caching.readers`), the thread header, the reply box and the sidebar. A
+change to another thread leaves all of it in place. A reader whose parts are all cached
 costs no ORM loading at all; a missing part loads only what it needs (the missing posts in one
 statement), so the page stays within a few statements either way.
 """
@@ -21,7 +22,8 @@ from sqlalchemy.orm import joinedload
 from werkzeug.local import LocalProxy
 
 from .. import permissions
-from ..caching import fragments
+from ..caching import fragments, readers
+from ..caching.versions import scope
 from ..extensions import db
 from ..models import Category, Post, Thread
 from .forms import PostForm
@@ -82,11 +84,17 @@ def _load_facts(thread_id: int, page: int, per_page: int) -> ThreadFacts:
     return ThreadFacts(thread_id, title, visibility, bool(hidden), merged, count or 0, posts)
 
 
+def scopes(thread_id: int) -> tuple[str]:
+    """The content scopes every part of a thread page is cached under."""
+    return (scope("thread", thread_id),)
+
+
 def thread_facts(thread_id: int, page: int) -> ThreadFacts:
-    """The facts of a thread page, cached under the content generation."""
+    """The facts of a thread page, cached under the thread's version."""
     per_page = current_app.config["POSTS_PER_PAGE"]
     return fragments.cached_value(("thread-facts", thread_id, page, per_page),
-                                  lambda: _load_facts(thread_id, page, per_page))
+                                  lambda: _load_facts(thread_id, page, per_page),
+                                  scopes(thread_id))
 
 
 def lazy_thread(thread_id: int) -> Thread:
@@ -101,19 +109,13 @@ def pagination(facts: ThreadFacts, page: int) -> KnownPage:
 
 
 def posts_html(facts: ThreadFacts, thread: Thread) -> list[fragments.RenderedHTML]:
-    """Each post of the page as HTML; the missing ones are loaded in one statement.
-
-    A post's HTML depends on the kind of reader, on whether they wrote it, and for a
-    facilitator on their own clip collections.
-    """
-    viewer = fragments.viewer_key()
-    reader_id = current_user.id if current_user.is_authenticated else None
-    extra = (reader_id,) if permissions.is_facilitator(current_user) else ()
+    """Each post of the page as HTML; the missing ones are loaded in one statement."""
     keys = [
-        (post_id, ("post", post_id, *viewer, author_id == reader_id, *extra))
+        (post_id, ("post", post_id, *readers.post_reader(author_id)))
         for post_id, author_id in facts.posts
     ]
-    cached = fragments.cached_html_many([key for _, key in keys])
+    thread_scopes = scopes(facts.thread_id)
+    cached = fragments.cached_html_many([key for _, key in keys], thread_scopes)
     found = {post_id: html for (post_id, _), html in zip(keys, cached, strict=True)}
     missing = [post_id for post_id, html in found.items() if html is None]
     if missing:
@@ -127,7 +129,7 @@ def posts_html(facts: ThreadFacts, thread: Thread) -> list[fragments.RenderedHTM
                 post = by_id[post_id]
                 found[post_id] = fragments.fragment(
                     key, lambda post=post: render_template("board/_post.html", post=post,
-                                                           thread=thread))
+                                                           thread=thread), thread_scopes)
     return [fragments.RenderedHTML(fragments.fill_csrf(found[post_id])) for post_id, _ in keys
             if found[post_id] is not None]
 
@@ -140,4 +142,5 @@ def reply_box(thread_id: int, thread: Thread) -> fragments.RenderedHTML:
         return render_template("board/_reply_box.html", thread=thread, form=form,
                                refusal=reply_refusal(current_user, thread))
 
-    return fragments.fragment(("reply-box", thread_id, *fragments.viewer_key()), render)
+    return fragments.fragment(("reply-box", thread_id, *readers.page_reader()), render,
+                              scopes(thread_id))

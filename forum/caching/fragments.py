@@ -1,15 +1,15 @@
 """Cached rendered HTML: whole pages for anonymous readers, fragments for everyone else.
 
-Invalidation rule: everything is cached under the *content generation*, a counter in the
-database that every transaction changing content raises before it commits (see
-`forum.models.generation`). A request reads the counter once (one small statement) and only
-uses HTML rendered under the same value, so a change committed by any process on any node is
-visible on the next request everywhere. Bookkeeping tables that no page shows (the search
-change log and its cursors) do not move the counter.
+Invalidation rule: every entry carries the content versions of the scopes it shows (see
+`forum.caching.versions`): a thread's parts carry `thread:<id>`, a category page `category:<id>`,
+the home page `activity`, and every entry `all`. A request reads the versions it needs once
+(one small statement) and only uses HTML stored under the same values, so a change committed by
+any process on any node is visible on the next request everywhere, while a reply to one thread
+leaves every other thread's HTML in place.
 
-Keys always include the interface language; callers add what else the HTML depends on (the
-reader's role, delegation, whether they wrote the post...). Each process keeps at most
-FRAGMENT_CACHE_BYTES of HTML, least recently used first out; a new generation empties it.
+Keys always include the interface language; what else the HTML depends on about the reader
+comes from `forum.caching.readers`. Each process keeps at most FRAGMENT_CACHE_BYTES of HTML,
+least recently used first out.
 
 Forms inside cached HTML carry a placeholder instead of the CSRF token, and every response
 fills in its own reader's token, so cached HTML is never tied to one session.
@@ -27,7 +27,6 @@ from flask import (
     Response,
     current_app,
     g,
-    has_app_context,
     message_flashed,
     request,
     session,
@@ -35,21 +34,15 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from ..extensions import db
-from ..models.base import utcnow
-from ..models.generation import BUMP, READ
+from . import readers, versions
+from .versions import ACTIVITY
 
-# Tables whose changes no page shows: writing them does not invalidate anything.
-UNSHOWN_TABLES = frozenset({"search_change", "search_consumer", "content_generation"})
-_CHANGED = "content_changed"
 _CSRF_FIELD = "csrf_token"
 # Unguessable per process, so text typed into a post can never match it.
 PLACEHOLDER = f"csrf{secrets.token_hex(16)}"
 # Endpoints whose whole page is cached for anonymous readers (see `whole_page`).
-_PAGE_ENDPOINTS: set[str] = set()
+_PAGE_ENDPOINTS: dict[str, str] = {}
 
 
 class RenderedHTML(str):
@@ -61,53 +54,65 @@ class RenderedHTML(str):
         return str(self)
 
 
+class _Text(bytes):
+    """Text stored encoded (see `FragmentStore.put`)."""
+
+    __slots__ = ()
+
+
 class FragmentStore:
-    """HTML by key for one generation, bounded in bytes, least recently used evicted first."""
+    """Values by key, each with the stamp (content versions) it was made under; bounded in
+    bytes, least recently used evicted first."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self.generation: tuple | None = None
-        self.entries: OrderedDict[tuple, str] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[tuple, object]] = OrderedDict()
         self.size = 0
         self.hits = self.misses = 0
         self._lock = threading.Lock()
 
-    def get(self, generation: tuple, key: tuple) -> str | None:
-        """The HTML stored under this key in this generation, or None."""
+    def peek(self, key: tuple) -> tuple[tuple, object] | None:
+        """(stamp, value) stored under this key, whatever its stamp, or None."""
         with self._lock:
-            if generation != self.generation:
-                self.misses += 1
-                return None
-            html = self.entries.get(key)
-            if html is None:
+            return self.entries.get(key)
+
+    def get(self, stamp: tuple, key: tuple):
+        """The value stored under this key with this stamp, or None."""
+        with self._lock:
+            entry = self.entries.get(key)
+            if entry is None or entry[0] != stamp:
                 self.misses += 1
                 return None
             self.entries.move_to_end(key)
             self.hits += 1
-            return html
+            value = entry[1]
+        return value.decode() if isinstance(value, _Text) else value
 
     @staticmethod
     def _cost(value) -> int:
-        """Roughly the bytes a value holds (text is stored as UCS-2 or wider)."""
-        return (len(value) if isinstance(value, str) else len(repr(value))) * 2 + 200
+        """Roughly the bytes a value holds."""
+        if isinstance(value, bytes):
+            return len(value) + 100
+        return len(repr(value)) * 2 + 200
 
-    def put(self, generation: tuple, key: tuple, html) -> None:
-        """Store a value made under `generation`; a different generation empties the store."""
-        cost = self._cost(html)
+    def put(self, stamp: tuple, key: tuple, value) -> None:
+        """Store a value made under `stamp`, replacing any older one of the key.
+
+        Text is kept as UTF-8: a page with one flag emoji would take four bytes a character.
+        """
+        if isinstance(value, str):
+            value = _Text(value.encode())
+        cost = self._cost(value)
         if cost > self.max_bytes // 4:
             return
         with self._lock:
-            if generation != self.generation:
-                self.entries.clear()
-                self.size = 0
-                self.generation = generation
             old = self.entries.pop(key, None)
             if old is not None:
-                self.size -= self._cost(old)
-            self.entries[key] = html
+                self.size -= self._cost(old[1])
+            self.entries[key] = (stamp, value)
             self.size += cost
             while self.size > self.max_bytes and self.entries:
-                _, evicted = self.entries.popitem(last=False)
+                _, (_, evicted) = self.entries.popitem(last=False)
                 self.size -= self._cost(evicted)
 
     def clear(self) -> None:
@@ -115,7 +120,6 @@ class FragmentStore:
         with self._lock:
             self.entries.clear()
             self.size = 0
-            self.generation = None
 
 
 def store(app: Flask | None = None) -> FragmentStore:
@@ -126,14 +130,6 @@ def store(app: Flask | None = None) -> FragmentStore:
 def enabled() -> bool:
     """Whether caching is on (FRAGMENT_CACHE_BYTES > 0)."""
     return current_app.config.get("FRAGMENT_CACHE_BYTES", 0) > 0
-
-
-def generation() -> tuple[int, str]:
-    """The content generation, read once per request, with the UTC day (dates in pages, such
-    as "overdue", change with it)."""
-    if "content_generation" not in g:
-        g.content_generation = (db.session.scalar(READ) or 0, utcnow().date().isoformat())
-    return g.content_generation
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,61 +161,94 @@ def fill_csrf(html: str) -> str:
     return html.replace(PLACEHOLDER, token)
 
 
-def cached_html_many(keys: list[tuple]) -> list[str | None]:
+def _scopes(scopes) -> tuple[str, ...]:
+    """The scopes of an entry; None (not thought about) means every content change."""
+    return (ACTIVITY,) if scopes is None else tuple(scopes)
+
+
+def _fill_csrf_bytes(page: bytes) -> bytes:
+    """`fill_csrf` for an encoded page."""
+    marker = PLACEHOLDER.encode()
+    if marker not in page:
+        return page
+    return page.replace(marker, generate_csrf().encode())
+
+
+def cached_html_many(keys: list[tuple], scopes=None) -> list[str | None]:
     """The HTML cached for each key (plus the interface language), placeholder included, or None."""
     if not enabled():
         return [None] * len(keys)
-    locale, generation_now, cache = str(get_locale()), generation(), store()
-    return [cache.get(generation_now, (locale, *key)) for key in keys]
+    locale, stamp, cache = str(get_locale()), versions.stamp(_scopes(scopes)), store()
+    return [cache.get(stamp, (locale, *key)) for key in keys]
 
 
-def cached_value(key: tuple, load: Callable[[], object]):
-    """Plain data (no ORM objects) cached for `key` under the content generation."""
+def cached_value(key: tuple, load: Callable[[], object], scopes=None):
+    """Plain data (no ORM objects) cached for `key` under the versions of `scopes`."""
     if not enabled():
         return load()
-    generation_now = generation()  # read before the data, so the data is never older
+    stamp = versions.stamp(_scopes(scopes))  # read before the data, so the data is never older
     full_key = ("value", *key)
-    value = store().get(generation_now, full_key)
+    value = store().get(stamp, full_key)
     if value is None:
         value = load()
-        store().put(generation_now, full_key, value)
+        store().put(stamp, full_key, value)
     return value
 
 
-def fragment(key: tuple, render: Callable[[], str]) -> RenderedHTML:
-    """Cached HTML for `key` (plus the interface language), rendered by `render` on a miss."""
+def fragment(key: tuple, render: Callable[[], str], scopes=None,
+             per_reader: bool = False) -> RenderedHTML:
+    """Cached HTML for `key` (plus the interface language and, if `per_reader`, the reader's
+    page key) under the versions of `scopes`, rendered by `render` on a miss."""
     if not enabled():
         return RenderedHTML(render())
-    generation_now = generation()
-    full_key = (str(get_locale()), *key)
+    stamp = versions.stamp(_scopes(scopes))
+    full_key = (str(get_locale()), *key, *(readers.page_reader() if per_reader else ()))
     cache = store()
-    html = cache.get(generation_now, full_key)
+    html = cache.get(stamp, full_key)
     if html is None:
         html = _render_with_placeholder(render)
-        cache.put(generation_now, full_key, html)
+        cache.put(stamp, full_key, html)
     return RenderedHTML(fill_csrf(html))
 
 
-def cached_include(template: str, key: tuple, per_reader: bool = True, **context) -> RenderedHTML:
-    """A template rendered with `context`, cached under `key` (and the reader's viewer key)."""
+def cached_include(template: str, key: tuple, per_reader: bool = True, scopes=None,
+                   **context) -> RenderedHTML:
+    """A template rendered with `context`, cached under `key`, the versions of `scopes` and
+    (unless `per_reader` is false) the reader's page key."""
     from flask import render_template
 
-    full_key = (template, *key, *(viewer_key() if per_reader else ()))
-    return fragment(full_key, lambda: render_template(template, **context))
+    return fragment((template, *key), lambda: render_template(template, **context), scopes,
+                    per_reader)
 
 
 def viewer_key(user=None) -> tuple:
-    """What listings depend on about the reader: role and delegation (or anonymous)."""
-    from .. import permissions
+    """What listings depend on about the reader (see `readers.page_reader`)."""
+    return readers.page_reader(user)
 
-    if user is None:
-        if "viewer_key" not in g:
-            g.viewer_key = viewer_key(current_user._get_current_object())
-        return g.viewer_key
-    role = permissions.role_of(user)
-    if role is None:
-        return ("anonymous",)
-    return (role.value, user.delegation_id)
+
+def delegation_directory() -> tuple[dict, ...]:
+    """Every delegation as plain data (id, code, kind, flag, names by language), cached."""
+    return cached_value(("delegations",), _load_delegations, scopes=())
+
+
+def _load_delegations() -> tuple[dict, ...]:
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Delegation
+
+    rows = db.session.scalars(select(Delegation).order_by(Delegation.position, Delegation.code))
+    return tuple(
+        {
+            "id": d.id,
+            "code": d.code,
+            "kind": d.kind,
+            "is_country": d.is_country,
+            "flag": d.flag,
+            "names": {lang: d.name_in(lang) for lang in ("en", "es", "fr")},
+        }
+        for d in rows
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,10 +256,25 @@ def viewer_key(user=None) -> tuple:
 # ---------------------------------------------------------------------------------------------
 
 
-def whole_page(view):
-    """Mark a GET view whose page is the same for every anonymous reader of a language."""
-    view._whole_page_cache = True
-    return view
+def whole_page(view=None, *, declared: bool = False):
+    """Mark a GET view whose page is the same for every anonymous reader of a language.
+
+    The page is kept with the versions of the scopes its parts read. Unless `declared` (the view
+    and its parts read the versions of everything they show, see `depends_on`), it is also kept
+    under `activity`: any content change renders it again.
+    """
+
+    def mark(view):
+        view._whole_page_cache = "declared" if declared else "activity"
+        return view
+
+    return mark if view is None else mark(view)
+
+
+def depends_on(*scopes: str) -> None:
+    """Declare that the page being rendered shows these scopes (call before loading them)."""
+    if enabled():
+        versions.stamp(scopes)
 
 
 def _page_key() -> tuple | None:
@@ -245,10 +289,15 @@ def _serve_cached_page():
     key = _page_key()
     if key is None:
         return None
-    html = store().get(generation(), key)
-    if html is not None:
-        return Response(fill_csrf(html), mimetype="text/html")
+    entry = store().peek(key)
+    if entry is not None:
+        page = store().get(versions.stamp(versions.stamp_scopes(entry[0])), key)
+        if page is not None:
+            return Response(_fill_csrf_bytes(page), mimetype="text/html")
     g.page_cache_key = key
+    g.recorded_scopes = set()
+    if _PAGE_ENDPOINTS[request.endpoint] == "activity":
+        versions.stamp((ACTIVITY,))
     setattr(g, _CSRF_FIELD, PLACEHOLDER)
     return None
 
@@ -257,14 +306,16 @@ def _keep_page(response: Response) -> Response:
     key = g.pop("page_cache_key", None)
     if key is None:
         return response
+    scopes = g.pop("recorded_scopes", set())
     if g.get(_CSRF_FIELD) == PLACEHOLDER:
         g.pop(_CSRF_FIELD)
     if response.direct_passthrough or response.mimetype != "text/html":
         return response
-    html = response.get_data(as_text=True)
+    page = response.get_data()
     if response.status_code == 200 and not g.get("page_not_cacheable"):
-        store().put(generation(), key, html)
-    response.set_data(fill_csrf(html))
+        # the versions read while rendering (memoized in `g`): never newer than the data shown
+        store().put(versions.stamp(scopes), key, page)
+    response.set_data(_fill_csrf_bytes(page))
     return response
 
 
@@ -272,63 +323,16 @@ def _flashed(sender, **_extra) -> None:
     g.page_not_cacheable = True
 
 
-# ---------------------------------------------------------------------------------------------
-# Moving the generation forward with every content change
-# ---------------------------------------------------------------------------------------------
-
-
-def _shown(table_name: str | None) -> bool:
-    return table_name not in UNSHOWN_TABLES
-
-
-def _after_flush(session: Session, _context) -> None:
-    if session.info.get(_CHANGED):
-        return
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if _shown(getattr(obj, "__tablename__", None)):
-            session.info[_CHANGED] = True
-            return
-
-
-def _orm_execute(state) -> None:
-    if (state.is_insert or state.is_update or state.is_delete) and not state.session.info.get(_CHANGED):
-        table = getattr(state.statement, "table", None)
-        if _shown(getattr(table, "name", None)):
-            state.session.info[_CHANGED] = True
-
-
-def _before_commit(session: Session) -> None:
-    if session.new or session.dirty or session.deleted:
-        session.flush()
-    if session.info.pop(_CHANGED, False):
-        session.connection().execute(BUMP)
-        session.info["content_generation_bumped"] = True
-
-
-def _after_commit(session: Session) -> None:
-    # this request changed content: read the new generation before using the cache again
-    if session.info.pop("content_generation_bumped", False) and has_app_context():
-        g.pop("content_generation", None)
-
-
-def _after_transaction_end(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_CHANGED, None)
-        session.info.pop("content_generation_bumped", None)
-
-
 def init_app(app: Flask) -> None:
     """Create the store, the page hooks and the session listeners (once per process)."""
     app.extensions["fragments"] = FragmentStore(int(app.config.get("FRAGMENT_CACHE_BYTES", 0)))
     app.jinja_env.globals["cached_include"] = cached_include
+    app.jinja_env.globals["delegation_directory"] = delegation_directory
     for endpoint, view in app.view_functions.items():
-        if getattr(view, "_whole_page_cache", False):
-            _PAGE_ENDPOINTS.add(endpoint)
+        kind = getattr(view, "_whole_page_cache", None)
+        if kind:
+            _PAGE_ENDPOINTS[endpoint] = kind
     app.before_request(_serve_cached_page)
     app.after_request(_keep_page)
     message_flashed.connect(_flashed, app)
-    for name, fn in (("after_flush", _after_flush), ("do_orm_execute", _orm_execute),
-                     ("before_commit", _before_commit), ("after_commit", _after_commit),
-                     ("after_transaction_end", _after_transaction_end)):
-        if not event.contains(Session, name, fn):
-            event.listen(Session, name, fn)
+    versions.listen()

@@ -33,8 +33,8 @@ from ..models import generation
 FORMAT_VERSION = 1
 BATCH_SIZE = 1000
 # Derived state: the index is rebuilt after a restore, so its change log is not carried over;
-# the content generation only names what rendered HTML is current, and moves on after a restore.
-SKIPPED_PREFIXES = ("search_", "content_generation")
+# the content versions only name what rendered HTML is current, and moves on after a restore.
+SKIPPED_PREFIXES = ("search_", "content_version")
 # Seeded by every installation; replaced by the archive's rows when restoring.
 REFERENCE_TABLES = ("delegation", "target_population", "situation", "minimum_indicator")
 

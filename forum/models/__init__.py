@@ -5,7 +5,7 @@ from .audit import AuditEvent, record_audit
 from .base import utcnow
 from .boards import CONTENT_LANGUAGES, Category, Post, Revision, Thread, Visibility, thread_tag
 from .changes import SearchChange, SearchConsumer, record_change
-from .generation import ContentGeneration
+from .generation import ContentVersion
 from .glossary import GlossaryEntry  # search
 from .people import (
     ROLE_ORDER,
@@ -81,7 +81,7 @@ __all__ = [
     "Role",
     "SearchChange",
     "SearchConsumer",
-    "ContentGeneration",
+    "ContentVersion",
     "GlossaryEntry",
     "RelatedPractice",
     "RelatedThread",

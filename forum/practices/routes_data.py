@@ -75,9 +75,10 @@ def country(code: str):
     delegation = db.session.scalar(select(Delegation).where(Delegation.code == code.upper()))
     if delegation is None:
         conceal()
-    key = ("country-body", delegation.id, *fragments.viewer_key())
     body = fragments.fragment(
-        key, lambda: render_template("practices/_country_body.html", **_country_context(delegation)))
+        ("country-body", delegation.id),
+        lambda: render_template("practices/_country_body.html", **_country_context(delegation)),
+        per_reader=True)
     return render_template("practices/country.html", delegation=delegation, body=body)
 
 
@@ -141,13 +142,13 @@ def _matrix_from_args():
 def compare():
     """Countries side by side: indicators, populations, situations, status or technology."""
     key = ("compare-body", request.args.get("by", ""), _int_arg("population"),
-           _int_arg("situation"), *fragments.viewer_key())
+           _int_arg("situation"))
     body = fragments.fragment(key, lambda: render_template(
         "practices/_compare_body.html", matrix=_matrix_from_args(),
         populations=services.active_items(TargetPopulation),
         situations=services.active_items(Situation),
         population=_int_arg("population"), situation=_int_arg("situation"),
-    ))
+    ), per_reader=True)
     return render_template("practices/compare.html", body=body)
 
 

@@ -22,7 +22,7 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter
 
 from .. import permissions
 from ..caching import fragments
-from ..caching.reference import delegation_directory
+from ..caching.fragments import delegation_directory
 from ..extensions import db
 from ..models import Category, Tag
 from ..platform.i18n import current_language, language_name

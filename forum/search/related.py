@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, contains_eager
 from whoosh import query as wq
 
 from .. import permissions
+from ..caching import versions
 from ..extensions import db
 from ..models import RelatedPractice, RelatedThread, Thread, utcnow
 from ..web.links import thread_url
@@ -180,6 +181,11 @@ def compute_related(searcher, kind: str, doc: dict, limit: int = STORED) -> list
     return found
 
 
+def _changed_list(session: Session, kind: str, owner: int) -> None:
+    """A stored list changed: the owner's cached pages show it."""
+    versions.touch(session, threads=[owner] if kind == "thread" else [])
+
+
 def _store(session: Session, kind: str, owner: int, found: list[tuple[int, float]], now) -> bool:
     """Replace one stored list; False when it was already the same (nothing written)."""
     model, owner_col = _TABLES[kind]
@@ -195,6 +201,7 @@ def _store(session: Session, kind: str, owner: int, found: list[tuple[int, float
             {owner_col.key: owner, "related_id": related, "score": score, "computed_at": now}
             for related, score in found
         ])
+    _changed_list(session, kind, owner)
     return True
 
 
@@ -221,6 +228,7 @@ def _offer(session: Session, kind: str, lists: dict[int, list[tuple[int, float]]
         keep = dict(sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:STORED])
         if keep == current:
             continue
+        _changed_list(session, kind, owner)
         gone = [r for r in current if r not in keep or keep[r] != current[r]]
         if gone:
             session.execute(delete(model).where(owner_col == owner, model.related_id.in_(gone)))
@@ -268,6 +276,7 @@ def rebuild_related(session: Session, searcher, docs: list[dict], chunk: int = 5
             for doc in docs if doc.get("kind") == kind
             for related, score in compute_related(searcher, kind, doc)
         ]
+    versions.touch(session, everything=True)
     for kind, (model, _owner_col) in _TABLES.items():
         session.execute(delete(model))
         for start in range(0, len(rows[kind]), chunk):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
-from ..caching.reference import delegation_directory
+from ..caching.fragments import delegation_directory
 from ..extensions import db
 from ..models import CONTENT_LANGUAGES, GlossaryEntry
 from ..platform.i18n import current_language, language_name

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import permissions
 from ..caching import fragments
+from ..caching.versions import scope
 from ..extensions import db
 from ..models import Tag, Thread, thread_tag
 from ..platform.i18n import current_language
@@ -43,7 +44,7 @@ def _sort_key(label: str) -> str:
 
 
 @bp.route("/<slug>")
-@fragments.whole_page
+@fragments.whole_page(declared=True)
 def view_tag(slug: str):
     """The threads with a tag, latest activity first."""
     page = page_number()
@@ -59,6 +60,7 @@ def view_tag(slug: str):
         target = db.session.get(Tag, tag.merged_into_id)
         if target is not None:
             return redirect(url_for("tags.view_tag", slug=target.slug))
+    fragments.depends_on(scope("tag", tag.id))
     tagged = Thread.id.in_(select(thread_tag.c.thread_id).where(thread_tag.c.tag_id == tag.id))
     threads = db.paginate(
         thread_list_query(current_user, tagged).order_by(None).order_by(
