@@ -24,7 +24,7 @@ from flask import g, has_app_context
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import BinaryExpression, BindParameter
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList
 
 from ..extensions import db
 from ..models.base import utcnow
@@ -176,7 +176,13 @@ def _bulk_target(statement) -> tuple[str | None, list | None, set[str] | None]:
     name = getattr(table, "name", None)
     where = getattr(statement, "whereclause", None)
     values = getattr(statement, "_values", None)
-    if name is None or where is None or not values or not isinstance(where, BinaryExpression):
+    if name is None or where is None or not values:
+        return name, None, None
+    if isinstance(where, BooleanClauseList) and where.operator is operators.and_:
+        # more conditions only narrow the rows: the primary-key condition names them all
+        where = next((c for c in where.clauses if isinstance(c, BinaryExpression)
+                      and getattr(c.left, "primary_key", False)), None)
+    if not isinstance(where, BinaryExpression):
         return name, None, None
     column = where.left
     if getattr(getattr(column, "table", None), "name", None) != name \
