@@ -6,6 +6,7 @@ from .boards import CONTENT_LANGUAGES, Category, Post, Revision, Thread, Visibil
 from .changes import SearchChange, SearchConsumer, record_change
 from .generation import ContentGeneration
 from .glossary import GlossaryEntry  # search
+from .mail import MailOutbox, MailState
 from .people import (
     ROLE_ORDER,
     STAFF_ROLES,
@@ -81,6 +82,8 @@ __all__ = [
     "SearchConsumer",
     "ContentGeneration",
     "GlossaryEntry",
+    "MailOutbox",
+    "MailState",
     "Tag",
     "TagSynonym",
     "Thread",
