@@ -14,7 +14,7 @@ import uuid
 from flask import Flask, current_app, g, has_app_context, has_request_context, render_template
 from flask_babel import force_locale
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event
+from sqlalchemy import event, func, select, update
 
 from ..extensions import db
 from ..models import MailOutbox, MailState, User, utcnow
@@ -126,3 +126,36 @@ def init_app(app: Flask) -> None:
             event.listen(FlaskSession, name, fn)
     app.after_request(_after_request)
     app.teardown_request(_teardown_request)
+
+
+def mail_counts() -> dict[str, int]:
+    """How many messages are in each state (every state present, zero or not)."""
+    rows = db.session.execute(
+        select(MailOutbox.state, func.count(MailOutbox.id)).group_by(MailOutbox.state)).all()
+    counts = {state.value: 0 for state in MailState}
+    counts.update({state: count for state, count in rows})
+    return counts
+
+
+def retry_dead(message_ids: list[int] | None = None) -> list[int]:
+    """Queue dead messages again with a fresh set of attempts; does not commit.
+
+    Only messages still dead are touched (two administrators retrying at once queue each
+    message once). Returns the ids queued again.
+    """
+    query = select(MailOutbox.id).where(MailOutbox.state == MailState.DEAD.value)
+    if message_ids is not None:
+        query = query.where(MailOutbox.id.in_(message_ids))
+    ids = list(db.session.scalars(query.order_by(MailOutbox.id)))
+    if not ids:
+        return []
+    result = db.session.execute(
+        update(MailOutbox)
+        .where(MailOutbox.id.in_(ids), MailOutbox.state == MailState.DEAD.value)
+        .values(state=MailState.QUEUED.value, attempts=0, next_attempt_at=utcnow(),
+                claim_token=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        db.session.info[DIRTY] = True
+    return ids
