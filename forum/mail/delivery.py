@@ -143,10 +143,16 @@ def claim(session: Session, limit: int) -> tuple[str, list[MailOutbox]]:
     _bury_abandoned(session, now)
     due = select(MailOutbox.id).where(_claimable(now)).order_by(MailOutbox.id).limit(limit)
     if _is_postgresql():
-        due = due.with_for_update(skip_locked=True)
+        # Lock the chosen rows first, then update exactly those: inside `UPDATE ... WHERE id IN
+        # (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` PostgreSQL may run the subquery again
+        # per row, and one worker would take the whole queue.
+        chosen = list(session.scalars(due.with_for_update(skip_locked=True)))
+    else:
+        # SQLite: one statement, so the claim starts as a write (no snapshot to upgrade).
+        chosen = due.scalar_subquery()
     session.execute(
         update(MailOutbox)
-        .where(MailOutbox.id.in_(due.scalar_subquery()), _claimable(now))
+        .where(MailOutbox.id.in_(chosen), _claimable(now))
         .values(state=MailState.SENDING.value, claim_token=token,
                 lease_until=now + timedelta(seconds=_config("MAIL_LEASE_SECONDS")),
                 attempts=MailOutbox.attempts + 1)

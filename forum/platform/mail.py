@@ -35,13 +35,13 @@ def build_message(*, message_id: str, to: str, subject: str, text: str, html: st
     message["Subject"] = subject
     message["Message-ID"] = message_id_header(message_id, config["MAIL_DEFAULT_SENDER"])
     message["Date"] = format_datetime(created_at.replace(tzinfo=UTC))
-    message["Content-Language"] = language
     # Files in the outbox are read by people: keep lines (and links) whole rather than
     # quoted-printable; SMTP gets the safe 7-bit encoding.
     cte = "quoted-printable" if config.get("MAIL_SERVER") else "8bit"
     message.set_content(text, cte=cte)
     if html:
         message.add_alternative(html, subtype="html", cte=cte)
+    message["Content-Language"] = language  # after the content: setting it clears Content-*
     return message
 
 
