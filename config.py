@@ -52,6 +52,21 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "exchange@localhost")
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_PATH / "outbox"))
+    # Mail goes through the mail_outbox table. "after_commit": this process sends right after
+    # the commit (after the response), so `make run` needs no worker; "worker": only
+    # `flask mail worker` sends (production default).
+    MAIL_DELIVERY = os.environ.get(
+        "MAIL_DELIVERY",
+        "worker" if ENV_NAME == "production" else "after_commit",
+    )
+    MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)  # then the message is dead (retry by hand)
+    MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))  # doubles
+    MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600"))
+    # A claimed message not marked sent within the lease is taken again (its worker died).
+    MAIL_LEASE_SECONDS = float(os.environ.get("MAIL_LEASE_SECONDS", "300"))
+    MAIL_BATCH_SIZE = _int("MAIL_BATCH_SIZE", 20)
+    MAIL_WORKER_POLL = float(os.environ.get("MAIL_WORKER_POLL", "1.0"))
+    MAIL_SEND_DELAY = float(os.environ.get("MAIL_SEND_DELAY", "0"))  # seconds; tests only
 
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SERVER_NAME = os.environ.get("SERVER_NAME") or None

@@ -98,6 +98,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .search import hooks as search_hooks
 
     search_hooks.init_app(app)
+    # mail: the outbox, sent after commit in development
+    from . import mail
+
+    mail.init_app(app)
     # performance: static fingerprints, opt-in SQL statement count
     from .caching import dates
     from .platform import assets, db_stats, sql_count

@@ -77,6 +77,11 @@ def can_manage_categories(user) -> bool:
     return is_admin(user)
 
 
+def can_manage_mail(user) -> bool:
+    """See the outgoing mail queue and send dead messages again."""
+    return is_admin(user)
+
+
 def can_invite(user, role: str | Role | None = None) -> bool:
     """Admins invite any role; moderators invite liaisons (of any delegation)."""
     actor = role_of(user)

@@ -122,17 +122,41 @@ def login_as(client):
     return _login
 
 
+def _mail_policy():
+    """The default policy, except that get_content() of a text-and-HTML message is its text."""
+    from email import policy
+    from email.contentmanager import ContentManager, raw_data_manager
+
+    manager = ContentManager()
+    manager.get_handlers = dict(raw_data_manager.get_handlers)
+    manager.set_handlers = dict(raw_data_manager.set_handlers)
+    manager.add_get_handler(
+        "multipart", lambda msg: msg.get_body(preferencelist=("plain",)).get_content())
+    return policy.default.clone(content_manager=manager)
+
+
 @pytest.fixture
 def outbox(app):
-    """Read the .eml files written by the mail module, oldest first."""
-    from email import message_from_bytes, policy
+    """Send the mail still queued, then read the .eml files of the outbox, oldest first.
+
+    The test client never closes its responses, so the sending a served request does once its
+    response is closed happens here instead. Each message has a text and an HTML part;
+    get_content() gives the text, get_body(preferencelist=("html",)) the HTML.
+    """
+    from email import message_from_bytes
+
+    from forum.mail.delivery import send_pending
+
+    mail_policy = _mail_policy()
 
     def _read():
+        if app.config.get("MAIL_DELIVERY") == "after_commit":
+            send_pending(wait=None)
         folder = Path(app.config["MAIL_OUTBOX_DIR"])
         if not folder.exists():
             return []
         return [
-            message_from_bytes(p.read_bytes(), policy=policy.default)
+            message_from_bytes(p.read_bytes(), policy=mail_policy)
             for p in sorted(folder.glob("*.eml"))
         ]
 

@@ -10,4 +10,5 @@ AUDIT_LABELS = {
     "delegation.updated": _l("delegation edited"),
     "category.created": _l("category created"),
     "category.updated": _l("category edited"),
+    "mail.retried": _l("undelivered email queued again"),
 }

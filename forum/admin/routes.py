@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from .. import permissions
 from ..auth import services as account_services
 from ..extensions import db
+from ..mail import mail_counts
 from ..models import AuditEvent, Category, Delegation, Invitation, Role, User, utcnow
 from ..platform.i18n import current_language
 from ..web.refusals import conceal, refuse
@@ -41,6 +42,9 @@ PAGE_RULES = {
     "admin.categories": permissions.can_manage_categories,
     "admin.new_category": permissions.can_manage_categories,
     "admin.edit_category": permissions.can_manage_categories,
+    "admin.mail": permissions.can_manage_mail,
+    "admin.retry_mail": permissions.can_manage_mail,
+    "admin.retry_dead_mail": permissions.can_manage_mail,
 }
 
 
@@ -87,7 +91,7 @@ def index():
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         .limit(10)
     ).all()
-    return render_template("admin/index.html", counts=counts, recent=recent)
+    return render_template("admin/index.html", counts=counts, recent=recent, mail=mail_counts())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,15 +6,15 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..mail import language_for, queue_mail
 from ..models import Delegation, Invitation, PasswordReset, User, record_audit, utcnow
-from ..platform.mail import send_mail
 
 
 def hash_token(raw: str) -> str:
@@ -63,12 +63,13 @@ def invitation_conflict(email: str) -> str | None:
     return None
 
 
-def _send_invitation_mail(invitation: Invitation, raw: str) -> tuple[str, bool]:
+def _queue_invitation_mail(invitation: Invitation, raw: str) -> str:
+    """Queue the invitation email in the invitation's language (sent after commit)."""
     link = url_for("auth.accept_invitation", token=raw, _external=True)
-    with force_locale(invitation.locale or "en"):
-        subject = _("Invitation to the Consular Practice Exchange")
-        body = render_template("auth/email/invitation.txt", invitation=invitation, link=link)
-    return link, send_mail(invitation.email, subject, body, link=link)
+    queue_mail("invitation", "invitation", to=invitation.email,
+               subject=_l("Invitation to the Consular Practice Exchange"),
+               language=invitation.locale or "en", link=link, invitation=invitation)
+    return link
 
 
 def _invitation_facts(invitation: Invitation) -> dict:
@@ -87,7 +88,8 @@ def create_invitation(
     """Invite an address to a delegation with a role and email it a single-use 7-day link.
 
     Refuses (InvitationRefused) an address that has an account or a pending invitation.
-    Returns the invitation, its link and whether the email was handed over.
+    Returns the invitation, its link and whether the email was queued (it is sent after the
+    commit, in the language chosen for the invitee).
     """
     problem = invitation_conflict(email)
     if problem:
@@ -106,19 +108,20 @@ def create_invitation(
     db.session.flush()
     record_audit(invited_by, "invitation.created", "invitation", invitation.id,
                  label=invitation.email, after=_invitation_facts(invitation))
+    link = _queue_invitation_mail(invitation, raw)
     db.session.commit()
-    link, sent = _send_invitation_mail(invitation, raw)
-    return invitation, link, sent
+    return invitation, link, True
 
 
 def resend_invitation(invitation: Invitation, actor: User | None) -> tuple[str, bool]:
-    """Issue a new link for a pending invitation (the old link stops working) and email it."""
+    """Issue a new link for a pending invitation (the old link stops working) and queue it."""
     raw, invitation.token_hash = new_token()
     invitation.expires_at = utcnow() + timedelta(hours=current_app.config["INVITATION_TTL_HOURS"])
     record_audit(actor, "invitation.resent", "invitation", invitation.id,
                  label=invitation.email, after=_invitation_facts(invitation))
+    link = _queue_invitation_mail(invitation, raw)
     db.session.commit()
-    return _send_invitation_mail(invitation, raw)
+    return link, True
 
 
 def revoke_invitation(invitation: Invitation, actor: User | None) -> None:
@@ -173,7 +176,11 @@ def accept_invitation(invitation: Invitation, display_name: str, password: str, 
 
 
 def request_password_reset(email: str, locale: str) -> None:
-    """Email a 1-hour reset link if the address has an active account; silent otherwise."""
+    """Email a 1-hour reset link if the address has an active account; silent otherwise.
+
+    The message is queued with the reset (one commit) in the account's language, or the
+    language of the page the request came from when the account has none.
+    """
     user = find_user_by_email(email)
     if user is None or user.is_suspended:
         return
@@ -185,12 +192,11 @@ def request_password_reset(email: str, locale: str) -> None:
             expires_at=utcnow() + timedelta(hours=current_app.config["RESET_TTL_HOURS"]),
         )
     )
-    db.session.commit()
     link = url_for("auth.reset_password", token=raw, _external=True)
-    with force_locale(user.locale or locale):
-        subject = _("Reset your password")
-        body = render_template("auth/email/reset.txt", user=user, link=link)
-    send_mail(user.email, subject, body, link=link)
+    queue_mail("password_reset", "password_reset", to=user.email, recipient=user,
+               subject=_l("Reset your password"), language=language_for(user, locale),
+               link=link, user=user)
+    db.session.commit()
 
 
 def find_valid_reset(raw: str) -> PasswordReset | None:

@@ -48,6 +48,11 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(search_cli)
 
+    # mail
+    from ..mail.commands import mail_cli
+
+    app.cli.add_command(mail_cli)
+
     # backup and restore
     from .backup import backup_command, restore_command
 

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import ROLE_ORDER, User
+from ..models import ROLE_ORDER, MailOutbox, MailState, User
 
 users_cli = AppGroup("users", help="Invite people and list accounts.")
 
@@ -53,14 +53,22 @@ def invite_command(email: str, role: str, code: str, language: str, base_url: st
         base_url = "http://127.0.0.1:5000"
     with current_app.test_request_context(base_url=base_url):
         try:
-            invitation, link, sent = create_invitation(email, role, delegation, None, language)
+            invitation, link, _queued = create_invitation(email, role, delegation, None, language)
         except InvitationRefused as refusal:
             raise click.ClickException(str(refusal)) from refusal
     click.echo(f"Invitation for {invitation.email} ({role}, {delegation.code}), valid for "
                f"{current_app.config['INVITATION_TTL_HOURS'] // 24} days:")
     click.echo(link)
-    if current_app.config.get("MAIL_SERVER"):
-        click.echo("Emailed." if sent else "The email could not be sent; give the link above by hand.")
+    state = db.session.scalar(
+        select(MailOutbox.state).where(MailOutbox.kind == "invitation",
+                                       MailOutbox.recipient == invitation.email)
+        .order_by(MailOutbox.id.desc()).limit(1)
+    )
+    if state != MailState.SENT.value:
+        click.echo(f"The email is {state or 'not queued'} in the mail queue (`flask mail status`; "
+                   "`flask mail worker` sends it); give the link above by hand if it stays there.")
+    elif current_app.config.get("MAIL_SERVER"):
+        click.echo("Emailed.")
     else:
         click.echo(f"No mail server configured: the message is in {current_app.config['MAIL_OUTBOX_DIR']}{os.sep}")
 

@@ -7,6 +7,7 @@ from .boards import CONTENT_LANGUAGES, Category, Post, Revision, Thread, Visibil
 from .changes import SearchChange, SearchConsumer, record_change
 from .generation import ContentVersion
 from .glossary import GlossaryEntry  # search
+from .mail import MailOutbox, MailState
 from .people import (
     ROLE_ORDER,
     STAFF_ROLES,
@@ -83,6 +84,8 @@ __all__ = [
     "SearchConsumer",
     "ContentVersion",
     "GlossaryEntry",
+    "MailOutbox",
+    "MailState",
     "RelatedPractice",
     "RelatedThread",
     "Tag",

@@ -6,12 +6,12 @@ transaction, and leaves the database untouched when it raises.
 
 from __future__ import annotations
 
-import smtplib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from ..board import counters
 from ..extensions import db
+from ..mail import language_for, queue_mail
 from ..models import (
     Flag,
     FlagReason,
@@ -353,6 +354,7 @@ def resolve_item(moderator: User, target_type: str, target_id: int, action: str,
         sent = ModeratorMessage(recipient_id=author_id, sender_id=moderator.id,
                                 target_type=target_type, target_id=target_id, body=message)
         db.session.add(sent)
+        queue_message_mail(sent, db.session.get(User, author_id))
     else:
         note = reason
     _close_flags(moderator, flags, action, note)
@@ -363,8 +365,6 @@ def resolve_item(moderator: User, target_type: str, target_id: int, action: str,
     record_audit(moderator, f"flag.{action}", target_type, target_id, label=label,
                  reason=reason or message, before=before, after=after)
     db.session.commit()
-    if sent is not None:
-        deliver_message(sent)
     return sent
 
 
@@ -379,30 +379,17 @@ def mark_messages_read(user: User) -> int:
     return result.rowcount
 
 
-def deliver_message(message: ModeratorMessage) -> bool:
-    """Email a moderator message to its recipient; it stays on their flags page either way."""
-    from ..platform.mail import send_mail
+def queue_message_mail(message: ModeratorMessage, recipient: User | None) -> None:
+    """Queue the email of a moderator message, in the recipient's language; does not commit.
 
-    recipient = message.recipient
-    link = None
+    The message stays on the recipient's flags page either way.
+    """
+    if recipient is None:
+        return
     try:
-        from flask import url_for
-
         link = url_for("moderation.my_flags", _external=True)
-    except RuntimeError:  # outside a request (commands)
+    except RuntimeError:  # outside a request (commands) without SERVER_NAME
         link = None
-    body = "\n\n".join(
-        part for part in (
-            _("A moderator of the Consular Practice Exchange wrote to you about one of your "
-              "contributions:"),
-            message.body,
-            _("You can also read this message on your flags and messages page: %(link)s",
-              link=link or ""),
-        ) if part
-    )
-    try:
-        send_mail(recipient.email, _("A message from the moderators"), body, link=link)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("could not email moderator message %s", message.id)
-        return False
-    return True
+    queue_mail("moderator_message", "moderator_message", to=recipient.email,
+               recipient=recipient, subject=_l("A message from the moderators"),
+               language=language_for(recipient), link=link, body=message.body)
