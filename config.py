@@ -55,6 +55,11 @@ class Config:
 
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    # The public address of the site, e.g. https://exchange.example.org (or set SERVER_NAME):
+    # emailed links are built from it. Required in production, where requests for any other
+    # host are refused; ALLOWED_HOSTS (comma-separated) adds names such as a health-check host.
+    BASE_URL = os.environ.get("BASE_URL", "").strip()
+    ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 
     HTTPS = PREFERRED_URL_SCHEME == "https"
     SESSION_COOKIE_HTTPONLY = True

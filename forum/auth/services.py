@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Delegation, Invitation, PasswordReset, User, record_audit, utcnow
 from ..platform.mail import send_mail
+from ..platform.public_url import external_url
 
 
 def hash_token(raw: str) -> str:
@@ -64,7 +65,7 @@ def invitation_conflict(email: str) -> str | None:
 
 
 def _send_invitation_mail(invitation: Invitation, raw: str) -> tuple[str, bool]:
-    link = url_for("auth.accept_invitation", token=raw, _external=True)
+    link = external_url("auth.accept_invitation", token=raw)
     with force_locale(invitation.locale or "en"):
         subject = _("Invitation to the Consular Practice Exchange")
         body = render_template("auth/email/invitation.txt", invitation=invitation, link=link)
@@ -186,7 +187,7 @@ def request_password_reset(email: str, locale: str) -> None:
         )
     )
     db.session.commit()
-    link = url_for("auth.reset_password", token=raw, _external=True)
+    link = external_url("auth.reset_password", token=raw)
     with force_locale(user.locale or locale):
         subject = _("Reset your password")
         body = render_template("auth/email/reset.txt", user=user, link=link)

@@ -416,9 +416,9 @@ def deliver_message(message: ModeratorMessage) -> bool:
     recipient = message.recipient
     link = None
     try:
-        from flask import url_for
+        from ..platform.public_url import external_url
 
-        link = url_for("moderation.my_flags", _external=True)
+        link = external_url("moderation.my_flags")
     except RuntimeError:  # outside a request (commands)
         link = None
     body = "\n\n".join(

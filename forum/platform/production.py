@@ -9,6 +9,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import DEV_SECRET_KEY
 
+from .public_url import public_origin, restrict_hosts
+
 MIN_SECRET_KEY_LENGTH = 32
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,17 @@ def configuration_problems(config: dict) -> list[str]:
             "cookies would be sent over plain HTTP: serve the site over HTTPS and set "
             "PREFERRED_URL_SCHEME=https (this marks the session and remember-me cookies Secure)"
         )
+    if (config.get("BASE_URL") or "").strip() and public_origin(config) is None:
+        problems.append(
+            "BASE_URL is not an absolute address: set it to the site's public address, "
+            "e.g. BASE_URL=https://exchange.example.org"
+        )
+    elif public_origin(config) is None:
+        problems.append(
+            "BASE_URL (or SERVER_NAME) is not set: emailed links would take their host from the "
+            "request; set BASE_URL to the site's public address, e.g. "
+            "BASE_URL=https://exchange.example.org"
+        )
     uri = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
     if uri.startswith("sqlite") and not config.get("ALLOW_SQLITE_IN_PRODUCTION"):
         problems.append(
@@ -81,6 +94,8 @@ def check_production_config(app: Flask) -> None:
 
 def trust_proxies(app: Flask) -> None:
     """Behind N reverse proxies, take the client address, scheme and host from X-Forwarded-*."""
+    # The host check sits inside ProxyFix, so it sees the host the proxy forwarded.
+    restrict_hosts(app)
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
