@@ -112,10 +112,13 @@ def login_as(client):
     """Log a user into the test client (or log out with None)."""
 
     def _login(user):
+        from forum.auth.sessions import open_session
+
+        session_id = open_session(user) if user is not None else None
         with client.session_transaction() as session:
             session.clear()
             if user is not None:
-                session["_user_id"] = user.get_id()
+                session["_user_id"] = session_id
                 session["_fresh"] = True
         return user
 

@@ -20,6 +20,7 @@ from .forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from .sessions import open_session, revoke_session
 
 
 def start_session(user, remember: bool = False) -> None:
@@ -28,6 +29,7 @@ def start_session(user, remember: bool = False) -> None:
     session.clear()
     if lang:
         session["lang"] = lang
+    open_session(user)
     login_user(user, remember=remember)
     # From here on this request speaks the account's language (the welcome message too).
     refresh()
@@ -68,7 +70,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Log out and forget the session."""
+    """Log out and end the session on the server too (a copy of the cookie stops working)."""
+    if current_user.is_authenticated:
+        revoke_session(current_user._get_current_object())
     logout_user()
     lang = session.get("lang")
     session.clear()

@@ -15,6 +15,7 @@ from .people import (
     PasswordReset,
     Role,
     User,
+    UserSession,
 )
 from .tags import Tag, TagSynonym, tag_key
 
@@ -85,6 +86,7 @@ __all__ = [
     "TagSynonym",
     "Thread",
     "User",
+    "UserSession",
     "Visibility",
     "record_change",
     "tag_key",
