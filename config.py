@@ -73,7 +73,13 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Unset: memory in development, the database in production (shared by every worker);
+    # REDIS_URL is used when RATELIMIT_STORAGE_URI is not set.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Web workers of this installation (gunicorn's --workers is read too): several workers
+    # need a shared throttling store.
+    WEB_CONCURRENCY = _int("WEB_CONCURRENCY", 0)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
 
     LANGUAGES = ("en", "es", "fr")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
+import sys
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -67,6 +70,14 @@ def configuration_problems(config: dict) -> list[str]:
             "request; set BASE_URL to the site's public address, e.g. "
             "BASE_URL=https://exchange.example.org"
         )
+    if config.get("RATELIMIT_ENABLED", True) and web_workers(config) > 1 and str(
+        config.get("RATELIMIT_STORAGE_URI") or ""
+    ).startswith("memory://"):
+        problems.append(
+            f"RATELIMIT_STORAGE_URI is memory:// with {web_workers(config)} workers: each worker "
+            "would count login failures on its own; unset it (the database is then used) or set "
+            "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0"
+        )
     uri = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
     if uri.startswith("sqlite") and not config.get("ALLOW_SQLITE_IN_PRODUCTION"):
         problems.append(
@@ -74,6 +85,23 @@ def configuration_problems(config: dict) -> list[str]:
             "(or ALLOW_SQLITE_IN_PRODUCTION=1 for a deliberate single-server installation)"
         )
     return problems
+
+
+def web_workers(config) -> int:
+    """How many web workers serve this installation: WEB_CONCURRENCY, else gunicorn's
+    --workers (from GUNICORN_CMD_ARGS or its command line), else 1."""
+    if int(config.get("WEB_CONCURRENCY") or 0) > 0:
+        return int(config["WEB_CONCURRENCY"])
+    words = os.environ.get("GUNICORN_CMD_ARGS", "").split()
+    if sys.argv and "gunicorn" in os.path.basename(sys.argv[0]):
+        words += sys.argv[1:]
+    for at, word in enumerate(words):
+        match = re.fullmatch(r"(?:-w|--workers)(?:=?(\d+))?", word)
+        if match:
+            value = match.group(1) or (words[at + 1] if at + 1 < len(words) else "")
+            if value.isdigit():
+                return int(value)
+    return 1
 
 
 def check_production_config(app: Flask) -> None:
