@@ -58,7 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     trust_proxies(app)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
-    from .platform import i18n, security
+    from .platform import deferred, i18n, security
 
     db.init_app(app)
     _init_migrations(app)
@@ -67,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     security.init_app(app)
+    deferred.init_app(app)
     # rate limiting
     from .platform import throttling
 

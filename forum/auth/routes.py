@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import permissions
 from ..models import utcnow
+from ..platform.deferred import after_response
 from ..platform.i18n import current_language
 from ..platform.security import is_safe_next, safe_next
 from . import bp, services
@@ -53,8 +54,8 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), (400 if form.errors else 200)
 
-    user = services.find_user_by_email(form.email.data)
-    if user is None or not user.check_password(form.password.data):
+    user = services.authenticate(form.email.data, form.password.data)
+    if user is None:
         form.form_errors.append(_("Wrong email or password."))
         return render_template("auth/login.html", form=form), 401
     if user.is_suspended:
@@ -140,7 +141,8 @@ def request_reset():
     form = ResetRequestForm()
     if not form.validate_on_submit():
         return render_template("auth/request_reset.html", form=form), (400 if form.errors else 200)
-    services.request_password_reset(form.email.data, current_language())
+    # Looked up and mailed after the response, so known and unknown addresses take as long.
+    after_response(services.request_password_reset, form.email.data, current_language())
     flash(
         _("If an account exists for that address, we have sent it a link to choose a new password. The link is valid for one hour."),
         "info",

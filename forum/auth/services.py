@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Delegation, Invitation, PasswordReset, User, record_audit, utcnow
@@ -32,6 +33,27 @@ def new_token() -> tuple[str, str]:
 def find_user_by_email(email: str) -> User | None:
     """Look an account up by email, case-insensitively."""
     return db.session.scalar(select(User).where(User.email == User.normalize_email(email)))
+
+
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password, made with the configured method (once per process)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _dummy_hashes[method]
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account for these credentials, or None. An unknown address costs a password check
+    too, so the time of the answer does not tell whether the account exists."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if user.check_password(password) else None
 
 
 class InvitationRefused(ValueError):
