@@ -6,9 +6,9 @@ who may see or do what. Predicates take the current user (possibly anonymous) an
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
-from .models import ROLE_ORDER, Category, Post, Role, Thread, User, Visibility
+from .models import ROLE_ORDER, Category, Post, Role, Tag, Thread, User, Visibility, thread_tag
 
 # ---------------------------------------------------------------------------------------------
 # Who is asking
@@ -330,6 +330,38 @@ def visible_practices(user) -> ColumnElement[bool]:
     if role not in (None, Role.OBSERVER):
         clauses.append(practice_cls.delegation_id == user.delegation_id)
     return and_(practice_cls.deleted_at.is_(None), or_(*clauses))
+
+
+def visible_tag_threads(user):
+    """The number of threads the user can read that carry the tag (a correlated subquery on
+    Tag): what tag counts show, rather than the stored total over every thread."""
+    return (
+        select(func.count(thread_tag.c.thread_id))
+        .join(Thread, Thread.id == thread_tag.c.thread_id)
+        .where(thread_tag.c.tag_id == Tag.id, visible_threads(user))
+        .correlate(Tag)
+        .scalar_subquery()
+    )
+
+
+def visible_tags(user) -> ColumnElement[bool]:
+    """Filter for tags the user may learn of: on a thread or practice they can see, or not used
+    at all yet (a name only staff-only, hidden or draft content uses would reveal that content)."""
+    from .models.practices import practice_tag
+
+    practice_cls = _practice_models()[0]
+    on_thread = exists(
+        select(thread_tag.c.thread_id).join(Thread, Thread.id == thread_tag.c.thread_id)
+        .where(thread_tag.c.tag_id == Tag.id, visible_threads(user))
+    )
+    on_practice = exists(
+        select(practice_tag.c.practice_id).join(practice_cls,
+                                                practice_cls.id == practice_tag.c.practice_id)
+        .where(practice_tag.c.tag_id == Tag.id, visible_practices(user))
+    )
+    unused = and_(~exists().where(thread_tag.c.tag_id == Tag.id),
+                  ~exists().where(practice_tag.c.tag_id == Tag.id))
+    return or_(on_thread, on_practice, unused)
 
 
 def can_edit_practice(user, practice) -> bool:
