@@ -48,6 +48,9 @@ def _init_migrations(app: Flask) -> None:
 def create_app(config: dict | None = None) -> Flask:
     """Create and configure an application; `config` overrides settings (tests use it)."""
     app = Flask(__name__, instance_path=os.environ.get("FORUM_INSTANCE_DIR") or None)
+    from .web import numbers
+
+    numbers.init_app(app)  # bounded <int:...> in every route, registered before the blueprints
     app.config.from_object("config.Config")
     if config:
         app.config.update(config)

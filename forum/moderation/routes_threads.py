@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import permissions
 from ..extensions import db
 from ..models import Category, Post, Thread
+from ..web.numbers import db_int
 from . import bp, services, services_threads
 from .forms import (
     CloseForm,
@@ -235,7 +236,7 @@ def split_thread(thread_id: int):
     form.category.choices = [SelectChoice(c.id, c.name) for c in categories]
     if request.method == "GET":
         form.category.data = thread.category_id
-        selected = request.args.getlist("post", type=int)
+        selected = request.args.getlist("post", type=db_int)
         if selected:
             form.posts.data = selected
     context = {"form": form, "thread": thread}

@@ -30,6 +30,7 @@ from ..models.practices import (
 )
 from ..moderation.guard import PersonalDataGuard, practice_texts
 from ..tags.services import TagInputError
+from ..web.numbers import MAX_DB_INT, db_int
 from . import bp, services
 from .forms import ActionForm, DocumentForm, PracticeForm, ReasonForm, practice_form_class
 from .search_kind import related_practices
@@ -109,7 +110,7 @@ def load_practice(practice_id: int) -> Practice:
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and int(value) <= MAX_DB_INT else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,7 +143,8 @@ def index():
     if workflow in STATUS_LABELS:
         query = query.where(Practice.status == workflow)
     query = query.order_by(Practice.updated_at.desc(), Practice.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PRACTICES_PER_PAGE"], error_out=False)
+    page = db.paginate(query, page=request.args.get("page", 1, type=db_int),
+                       per_page=current_app.config["PRACTICES_PER_PAGE"], error_out=False)
     delegations = db.session.scalars(
         select(Delegation).where(Delegation.kind == DelegationKind.COUNTRY.value)
         .order_by(Delegation.position)

@@ -27,6 +27,7 @@ from ..models import (
     Thread,
 )
 from ..platform.i18n import current_language
+from ..web.numbers import db_int
 from . import bp, services
 from .drafting import build_draft
 from .exports import (
@@ -159,8 +160,8 @@ def new_report():
     _builder_choices(form)
     if request.method == "GET":
         form.language.data = current_language()
-        if request.args.get("collection", type=int):
-            collection = db.session.get(ClipCollection, request.args.get("collection", type=int))
+        if request.args.get("collection", type=db_int):
+            collection = db.session.get(ClipCollection, request.args.get("collection", type=db_int))
             if collection is not None:
                 form.clips.data = [c.id for c in collection.clips]
     status = 200
@@ -188,7 +189,7 @@ def new_report():
 def view_report(report_id: int):
     """A report version (the published one, or the draft for facilitators)."""
     report = _load_report(report_id)
-    version = _version_for_reader(report, request.args.get("version", type=int))
+    version = _version_for_reader(report, request.args.get("version", type=db_int))
     return _render_report(report, version)
 
 
@@ -307,8 +308,8 @@ def report_history(report_id: int):
     if not versions:
         abort(404)
     numbers = [v.number for v in versions]
-    new = request.args.get("b", type=int) or numbers[-1]
-    old = request.args.get("a", type=int) or (numbers[-2] if len(numbers) > 1 else new)
+    new = request.args.get("b", type=db_int) or numbers[-1]
+    old = request.args.get("a", type=db_int) or (numbers[-2] if len(numbers) > 1 else new)
     if old not in numbers or new not in numbers:
         abort(404)
     by_number = {v.number: v for v in versions}
@@ -328,7 +329,7 @@ def export_report(report_id: int, fmt: str):
     if fmt not in EXPORT_FORMATS:
         abort(404)
     report = _load_report(report_id)
-    number = request.args.get("version", type=int)
+    number = request.args.get("version", type=db_int)
     version = (next((v for v in report.versions if v.number == number), None)
                if number is not None else (report.published or report.latest))
     if version is None:
