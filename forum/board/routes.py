@@ -64,7 +64,11 @@ def _require_read_category(category: Category) -> None:
 
 
 def _require_read_thread(thread) -> None:
-    _require_read_category(thread.category)
+    # A member who may not read the category gets the same 404 as for a thread that does not
+    # exist (a 403 would confirm it exists); an anonymous visitor is asked to log in.
+    if not permissions.can_read_category(current_user, thread.category) and (
+            not current_user.is_authenticated):
+        login_first(_("Log in to read this category."))
     if not permissions.can_read_thread(current_user, thread):
         thread_not_found()
 

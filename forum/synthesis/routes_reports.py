@@ -334,11 +334,7 @@ def export_report(report_id: int, fmt: str):
                if number is not None else (report.published or report.latest))
     if version is None:
         abort(404)
-    if version.is_draft and not permissions.can_view_report_drafts(current_user):
-        if report.published is None:
-            abort(404)
-        return render_error(403, _("Only facilitators can export a draft. Export the "
-                                   "published version instead."))
+    # A draft the reader may not see is not found (a 403 would reveal that it exists).
     if not permissions.can_export_report_version(current_user, version):
         abort(404)
     language = report.language
