@@ -118,6 +118,9 @@ class Config:
 
     # synthesis
 
+    # /healthz answers 503 below this much free space on the site's disks
+    HEALTH_MIN_FREE_MB = _int("HEALTH_MIN_FREE_MB", 512)
+
     # production
     # FORUM_ENV=production refuses to start with an unsafe setting (see forum/production.py).
     PRODUCTION = ENV_NAME == "production"
