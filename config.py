@@ -109,6 +109,8 @@ class Config:
     SEARCH_RESULTS_PER_PAGE = _int("SEARCH_RESULTS_PER_PAGE", 10)
     SEARCH_FACET_SAMPLE = _int("SEARCH_FACET_SAMPLE", 2000)
     SEARCH_WORKER_POLL = float(os.environ.get("SEARCH_WORKER_POLL", "0.5"))
+    # seconds between tries, at most, while the index cannot be written (doubling from the poll)
+    SEARCH_WORKER_MAX_BACKOFF = float(os.environ.get("SEARCH_WORKER_MAX_BACKOFF", "300"))
 
     # practices and documents
     PRACTICES_CATEGORY_SLUG = os.environ.get("PRACTICES_CATEGORY_SLUG", "practices")

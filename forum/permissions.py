@@ -234,8 +234,9 @@ def can_delete_post(user, post: Post) -> bool:
 
 
 def can_view_revisions(user, post: Post) -> bool:
-    """The author and moderators see a post's edit history (of a thread they can read)."""
-    if not can_read_thread(user, post.thread):
+    """The author and moderators see a post's edit history (of a thread they can read); the
+    history is the post's text, so a hidden or deleted post's is for moderators only."""
+    if not can_read_thread(user, post.thread) or not can_read_post_text(user, post):
         return False
     return is_moderator(user) or (is_member(user) and post.author_id == user.id)
 

@@ -355,6 +355,9 @@ def post_revisions(post_id: int):
         login_first(_("Log in to see the edit history."))
     _require_read_thread(post.thread)
     if not permissions.can_view_revisions(current_user, post):
+        if not permissions.can_read_post_text(current_user, post):
+            fail(403, _("This post is hidden or deleted: only the moderators can see its text "
+                        "and edit history."))
         fail(403, _("Only the author and the moderators can see the edit history of a post."))
     revisions = list(post.revisions)
     versions = [r.body for r in revisions] + [post.body]
