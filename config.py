@@ -70,6 +70,11 @@ class Config:
 
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    # The public address of the site, e.g. https://exchange.example.org (or set SERVER_NAME):
+    # emailed links are built from it. Required in production, where requests for any other
+    # host are refused; ALLOWED_HOSTS (comma-separated) adds names such as a health-check host.
+    BASE_URL = os.environ.get("BASE_URL", "").strip()
+    ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 
     HTTPS = PREFERRED_URL_SCHEME == "https"
     SESSION_COOKIE_HTTPONLY = True
@@ -83,7 +88,13 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Unset: memory in development, the database in production (shared by every worker);
+    # REDIS_URL is used when RATELIMIT_STORAGE_URI is not set.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Web workers of this installation (gunicorn's --workers is read too): several workers
+    # need a shared throttling store.
+    WEB_CONCURRENCY = _int("WEB_CONCURRENCY", 0)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
 
     LANGUAGES = ("en", "es", "fr")
@@ -116,6 +127,8 @@ class Config:
     SEARCH_RESULTS_PER_PAGE = _int("SEARCH_RESULTS_PER_PAGE", 10)
     SEARCH_FACET_SAMPLE = _int("SEARCH_FACET_SAMPLE", 2000)
     SEARCH_WORKER_POLL = float(os.environ.get("SEARCH_WORKER_POLL", "0.5"))
+    # seconds between tries, at most, while the index cannot be written (doubling from the poll)
+    SEARCH_WORKER_MAX_BACKOFF = float(os.environ.get("SEARCH_WORKER_MAX_BACKOFF", "300"))
 
     # practices and documents
     PRACTICES_CATEGORY_SLUG = os.environ.get("PRACTICES_CATEGORY_SLUG", "practices")
@@ -124,6 +137,9 @@ class Config:
     # moderation
 
     # synthesis
+
+    # /healthz answers 503 below this much free space on the site's disks
+    HEALTH_MIN_FREE_MB = _int("HEALTH_MIN_FREE_MB", 512)
 
     # production
     # FORUM_ENV=production refuses to start with an unsafe setting (see forum/production.py).

@@ -49,6 +49,9 @@ def _init_migrations(app: Flask) -> None:
 def create_app(config: dict | None = None) -> Flask:
     """Create and configure an application; `config` overrides settings (tests use it)."""
     app = Flask(__name__, instance_path=os.environ.get("FORUM_INSTANCE_DIR") or None)
+    from .web import numbers
+
+    numbers.init_app(app)  # bounded <int:...> in every route, registered before the blueprints
     app.config.from_object("config.Config")
     if config:
         app.config.update(config)
@@ -59,7 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     trust_proxies(app)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
-    from .platform import i18n, security
+    from .platform import deferred, i18n, security
 
     db.init_app(app)
     _init_migrations(app)
@@ -68,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     security.init_app(app)
+    deferred.init_app(app)
     # rate limiting
     from .platform import throttling
 

@@ -6,10 +6,10 @@ who may see or do what. Predicates take the current user (possibly anonymous) an
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
 from .content.citations import cited_posts
-from .models import ROLE_ORDER, Category, Post, Role, Thread, User, Visibility
+from .models import ROLE_ORDER, Category, Post, Role, Tag, Thread, User, Visibility, thread_tag
 
 # ---------------------------------------------------------------------------------------------
 # Who is asking
@@ -240,8 +240,9 @@ def can_delete_post(user, post: Post) -> bool:
 
 
 def can_view_revisions(user, post: Post) -> bool:
-    """The author and moderators see a post's edit history (of a thread they can read)."""
-    if not can_read_thread(user, post.thread):
+    """The author and moderators see a post's edit history (of a thread they can read); the
+    history is the post's text, so a hidden or deleted post's is for moderators only."""
+    if not can_read_thread(user, post.thread) or not can_read_post_text(user, post):
         return False
     return is_moderator(user) or (is_member(user) and post.author_id == user.id)
 
@@ -336,6 +337,38 @@ def visible_practices(user) -> ColumnElement[bool]:
     if role not in (None, Role.OBSERVER):
         clauses.append(practice_cls.delegation_id == user.delegation_id)
     return and_(practice_cls.deleted_at.is_(None), or_(*clauses))
+
+
+def visible_tag_threads(user):
+    """The number of threads the user can read that carry the tag (a correlated subquery on
+    Tag): what tag counts show, rather than the stored total over every thread."""
+    return (
+        select(func.count(thread_tag.c.thread_id))
+        .join(Thread, Thread.id == thread_tag.c.thread_id)
+        .where(thread_tag.c.tag_id == Tag.id, visible_threads(user))
+        .correlate(Tag)
+        .scalar_subquery()
+    )
+
+
+def visible_tags(user) -> ColumnElement[bool]:
+    """Filter for tags the user may learn of: on a thread or practice they can see, or not used
+    at all yet (a name only staff-only, hidden or draft content uses would reveal that content)."""
+    from .models.practices import practice_tag
+
+    practice_cls = _practice_models()[0]
+    on_thread = exists(
+        select(thread_tag.c.thread_id).join(Thread, Thread.id == thread_tag.c.thread_id)
+        .where(thread_tag.c.tag_id == Tag.id, visible_threads(user))
+    )
+    on_practice = exists(
+        select(practice_tag.c.practice_id).join(practice_cls,
+                                                practice_cls.id == practice_tag.c.practice_id)
+        .where(practice_tag.c.tag_id == Tag.id, visible_practices(user))
+    )
+    unused = and_(~exists().where(thread_tag.c.tag_id == Tag.id),
+                  ~exists().where(practice_tag.c.tag_id == Tag.id))
+    return or_(on_thread, on_practice, unused)
 
 
 def can_edit_practice(user, practice) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import g, request_started
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from testconfig import TEST_DATABASE_URL, base_config
 
@@ -75,10 +76,21 @@ def _forget_request_caches(sender, **extra):
         g.pop(key, None)
 
 
+class ServerLikeClient(FlaskClient):
+    """A test client that reads each response in full and closes it, as a server does once it
+    has sent it: work deferred until after the response (forum.platform.deferred) has run when
+    a request returns. Pass buffered=False to look at the moment before."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        """Make a request; the response is buffered (and so closed) unless asked otherwise."""
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture
 def app(app_config, database_template):
     """An application on an empty database (delegations seeded) and an empty index folder."""
     app = create_app(app_config)
+    app.test_client_class = ServerLikeClient
     with app.app_context():
         if database_template["kind"] == "postgresql":
             _empty_postgres(app)
@@ -112,10 +124,13 @@ def login_as(client):
     """Log a user into the test client (or log out with None)."""
 
     def _login(user):
+        from forum.auth.sessions import open_session
+
+        session_id = open_session(user) if user is not None else None
         with client.session_transaction() as session:
             session.clear()
             if user is not None:
-                session["_user_id"] = user.get_id()
+                session["_user_id"] = session_id
                 session["_fresh"] = True
         return user
 
@@ -150,6 +165,9 @@ def outbox(app):
     mail_policy = _mail_policy()
 
     def _read():
+        from forum.platform.deferred import run_pending
+
+        run_pending(app)  # mail sent after a response the test did not close
         if app.config.get("MAIL_DELIVERY") == "after_commit":
             send_pending(wait=None)
         folder = Path(app.config["MAIL_OUTBOX_DIR"])

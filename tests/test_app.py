@@ -13,7 +13,35 @@ def test_home_page_in_three_languages(client):
 def test_healthz_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    data = response.get_json()
+    # (the answer now also reports the disk and the index, see the test below)
+    assert data["status"] == "ok" and data["database"] == "ok"
+
+
+def test_healthz_reports_disk_space_and_index_writability(app, client, monkeypatch, tmp_path):
+    import shutil
+    from collections import namedtuple
+
+    data = client.get("/healthz").get_json()
+    assert data["disk"]["status"] == "ok" and data["disk"]["free_bytes"] > 0
+    assert data["index"] == "writable"
+
+    usage = namedtuple("usage", "total used free")
+    real = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**12, 10**12 - 10**6, 10**6))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    data = response.get_json()
+    assert data["status"] == "degraded" and data["disk"]["status"] == "low"
+    assert data["disk"]["free_bytes"] == 10**6
+    monkeypatch.setattr(shutil, "disk_usage", real)
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the index folder should be")
+    app.config["SEARCH_INDEX_DIR"] = str(blocker / "index")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["index"] == "not writable"
 
 
 def test_404_html_and_json(client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -452,3 +453,49 @@ def test_invitation_page_speaks_the_invitation_language(app, client, outbox):
     assert "Acepte su invitación" in text_of(client.get(path))
     client.post(path, data={"display_name": "Ana", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert db.session.scalar(select(User.locale).where(User.email == "invitee@example.org")) == "es"
+
+
+# --- timing -----------------------------------------------------------------------------------
+
+
+def test_unknown_address_costs_a_password_check_too(client, monkeypatch):
+    """A wrong password and an unknown address both check a password hash (of the configured
+    method), so the time of the answer does not reveal which accounts exist."""
+    from werkzeug import security
+
+    from forum.auth import services
+
+    make_user("liaison", email="ana@example.org")
+    checked = []
+    real = security.check_password_hash
+
+    def spy(pwhash, password):
+        checked.append(pwhash.split("$", 1)[0])
+        return real(pwhash, password)
+
+    monkeypatch.setattr(security, "check_password_hash", spy)
+    monkeypatch.setattr(services, "check_password_hash", spy, raising=False)
+    import forum.models.people as people
+
+    monkeypatch.setattr(people, "check_password_hash", spy)
+    for email in ("ana@example.org", "nobody@example.org"):
+        checked.clear()
+        response = client.post("/auth/login", data={"email": email, "password": "wrong password!"})
+        assert response.status_code == 401
+        assert checked == ["pbkdf2:sha256:1000"], email
+
+
+def test_reset_request_does_its_work_after_the_response(app, client, outbox):
+    """The lookup, the token and the mail happen once the response has been sent."""
+    make_user("liaison", email="ana@example.org")
+    folder = Path(app.config["MAIL_OUTBOX_DIR"])
+    for email in ("nobody@example.org", "ana@example.org"):
+        response = client.post("/auth/reset", data={"email": email}, buffered=False)
+        assert response.status_code == 302
+        assert db.session.scalar(select(func.count(PasswordReset.id))) == 0
+        assert not folder.exists() or not list(folder.glob("*.eml"))
+        response.close()  # what the server does once the response is sent
+    assert db.session.scalar(select(func.count(PasswordReset.id))) == 1
+    assert len(list(folder.glob("*.eml"))) == 1
+    [message] = outbox()
+    assert message["To"] == "ana@example.org"

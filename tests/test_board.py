@@ -463,8 +463,11 @@ def test_reading_unreadable_category_is_forbidden(client, login_as):
     thread = make_thread(make_user("moderator"), staff)
     login_as(make_user("liaison"))
     assert client.get(f"/categories/{staff.slug}").status_code == 403
-    assert client.get(f"/threads/{thread.id}").status_code == 403
-    assert client.get(f"/posts/{thread.posts[0].id}").status_code == 403
+    # 404 (was 403): a thread of a category the reader cannot read is not revealed to exist
+    for url in (f"/threads/{thread.id}", f"/posts/{thread.posts[0].id}", "/threads/999999"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "This thread does not exist" in text(response), url
     assert staff.name not in text(client.get("/categories"))
 
 
@@ -502,3 +505,28 @@ def test_extension_points_are_included(app, client, login_as):
         assert marker in page, marker
     login_as(make_user("liaison"))
     assert "[similar]" in text(client.get("/new"))
+
+
+def test_history_of_a_hidden_post_follows_its_text(client, login_as):
+    """Decision (README, Discussions): the edit history is the post's text, so it follows the
+    same rule: while a post is hidden or deleted only moderators read it, its author included."""
+    author = make_user("liaison")
+    thread = make_thread(author, make_category("members"))
+    post = make_post(thread, author=author, body="Texto con datos de contacto: 5555-1234")
+    from forum.board.services import edit_post
+
+    edit_post(author, post, "Texto corregido")
+    post.is_hidden = True
+    db.session.commit()
+    login_as(author)
+    response = client.get(f"/posts/{post.id}/revisions")
+    assert response.status_code == 403
+    page = text(response)
+    assert "5555-1234" not in page and "Texto corregido" not in page
+    assert "only the moderators can see its text and edit history" in page
+    login_as(make_user("moderator"))
+    assert "5555-1234" in text(client.get(f"/posts/{post.id}/revisions"))
+    post.is_hidden = False
+    db.session.commit()
+    login_as(author)
+    assert client.get(f"/posts/{post.id}/revisions").status_code == 200

@@ -215,3 +215,50 @@ def test_punctuation_only_tag_on_form_keeps_input(client, login_as):
     page = response.get_data(as_text=True)
     assert "is not a tag" in page and "Title kept" in page and "Body kept" in page
     assert db.session.scalar(select(func.count(Thread.id))) == 0
+
+
+def test_tags_of_content_a_reader_cannot_see_are_not_revealed(client, login_as):
+    """Suggestions, counts, tag pages and the search page's tags go through the same
+    visibility filters as the lists: staff-only and hidden threads and draft practices do not
+    leak their tags' names or counts."""
+    from practices_support import make_practice
+
+    author = make_user("liaison", delegation="MX")
+    staff_only = make_tag("staff-topic", "Staff topic zeta")
+    make_tag("hidden-topic", "Hidden topic zeta")
+    draft_only = make_tag("draft-topic", "Draft topic zeta")
+    shared = make_tag("shared-topic", "Shared topic zeta")
+    make_tag("unused-topic", "Unused topic zeta")
+    make_thread(make_user("moderator"), make_category("staff"),
+                tags=["Staff topic zeta", "Shared topic zeta"])
+    make_thread(author, make_category("public"), tags=["Hidden topic zeta"],
+                is_hidden=True)
+    make_thread(author, make_category("public"), tags=["Shared topic zeta"])
+    practice = make_practice(author, status="draft")
+    practice.tags = [draft_only]
+    db.session.commit()
+    db.session.expire_all()
+    assert staff_only.thread_count == 1 and shared.thread_count == 2
+
+    def suggested(user):
+        login_as(user)
+        data = client.get("/tags/suggest?q=zeta").get_json()
+        return {t["slug"]: t["threads"] for t in data["tags"]}
+
+    expected = {"shared-topic": 1, "unused-topic": 0}
+    assert suggested(make_user("observer")) == expected
+    assert suggested(make_user("liaison", delegation="GT")) == expected
+    # the practice's own delegation sees its draft's tag; staff see the staff thread's
+    assert suggested(make_user("liaison", delegation="MX")) == expected | {"draft-topic": 0}
+    # (a draft is its delegation's own until it is submitted, even for moderators)
+    assert suggested(make_user("moderator")) == {
+        "staff-topic": 1, "hidden-topic": 1, "shared-topic": 2, "unused-topic": 0}
+
+    login_as(None)
+    for slug in ("staff-topic", "hidden-topic", "draft-topic"):
+        assert client.get(f"/tags/{slug}").status_code == 404, slug
+    assert client.get("/tags/shared-topic").status_code == 200
+    page = client.get("/search").get_data(as_text=True)
+    assert "Staff topic zeta" not in page and "Hidden topic zeta" not in page
+    login_as(make_user("moderator"))
+    assert client.get("/tags/staff-topic").status_code == 200

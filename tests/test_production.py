@@ -39,6 +39,7 @@ SAFE = {
     "SESSION_COOKIE_SECURE": True,
     "REMEMBER_COOKIE_SECURE": True,
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://forum@127.0.0.1:5432/forum",
+    "BASE_URL": "https://exchange.example.org",
 }
 
 
@@ -237,10 +238,11 @@ def test_wsgi_entry_point_refuses_unsafe_production_environment(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "REFUSING TO START" in result.stderr
-    for problem in ("SECRET_KEY", "HTTPS", "SQLite"):
+    for problem in ("SECRET_KEY", "HTTPS", "SQLite", "BASE_URL"):
         assert problem in result.stderr
 
     env |= {"SECRET_KEY": "s" * 40, "PREFERRED_URL_SCHEME": "https",
+            "BASE_URL": "https://exchange.example.org",
             "DATABASE_URL": "postgresql+psycopg://forum@127.0.0.1:5432/forum"}
     result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=root, env=env,
                             capture_output=True, text=True, timeout=60)

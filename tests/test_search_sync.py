@@ -476,3 +476,65 @@ def test_a_searcher_taken_before_the_index_changes_stays_usable(tmp_path):
     assert second.doc_count() == 2  # the one retired last is still open
     assert first.ixreader.is_closed  # the one before that was closed
     idx.close()
+
+
+def test_check_after_batch_and_single_indexing_finds_no_drift(app, runner):
+    """Tag ids are stored in one order whether a document was built in a batch (reindex) or
+    alone (after a commit), so `search check` does not report clean documents as stale."""
+    from practices_support import lists, make_practice
+
+    author = make_user("liaison")
+    category = make_category("public")
+    # tags created in one order and attached in another
+    for label in ("zeta", "epsilon", "delta", "gamma", "beta", "alpha"):
+        db.session.add(Tag(slug=label, label_en=label))
+    db.session.commit()
+    threads = [make_thread(author, category, tags=["alpha", "zeta", "gamma", "beta"]),
+               make_thread(author, category, tags=["delta", "epsilon", "alpha"])]
+    make_post(threads[0])
+    populations, _situations, _indicators = lists()
+    practice = make_practice(author, populations=[populations["travellers"]])
+    practice.tags = list(db.session.scalars(select(Tag).order_by(Tag.slug.desc())))
+    db.session.commit()
+    # renamed tags move in the table's storage (PostgreSQL writes a new row version), so a
+    # scan meets them in yet another order
+    for tag in db.session.scalars(select(Tag).where(Tag.slug.in_(["zeta", "gamma"]))):
+        tag.label_es = tag.label_en.upper()
+    db.session.commit()
+
+    # The same documents whatever order the tag collections were loaded in (the database
+    # returns them in the order of its plan: index order for one thread, storage order for a
+    # batch on PostgreSQL).
+    from forum.search.registry import KINDS
+    from forum.search.writer import _session
+
+    fresh = _session()
+    try:
+        expected = {**KINDS["thread"].build(fresh, [t.id for t in threads]),
+                    **KINDS["practice"].build(fresh, [practice.id])}
+    finally:
+        fresh.close()
+    tags = {tag.slug: tag for tag in db.session.scalars(select(Tag))}
+    threads[0].tags = [tags[s] for s in ("alpha", "zeta", "gamma", "beta")]
+    threads[1].tags = [tags[s] for s in ("delta", "epsilon", "alpha")]
+    practice.tags = sorted(tags.values(), key=lambda t: -t.id)
+    db.session.flush()  # loaded, in the order given, in this session
+    built = {**KINDS["thread"].build(db.session, [t.id for t in threads]),
+             **KINDS["practice"].build(db.session, [practice.id])}
+    for key, doc in expected.items():
+        assert built[key]["tags"] == doc["tags"], key
+    db.session.rollback()
+
+    assert runner.invoke(args=["search", "reindex"]).exit_code == 0  # batch
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 0, result.output
+    # each document again, alone
+    for thread in threads:
+        thread.title = thread.title + " (revised)"
+        db.session.commit()
+    practice.title = "A practice (revised)"
+    db.session.commit()
+    sync(wait=5.0)
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 0, result.output
+    assert "The index matches the database." in result.output

@@ -163,3 +163,80 @@ def test_counters_in_redis(throttled):
     finally:
         for key in server.keys(f"*{prefix}*"):
             server.delete(key)
+
+
+def _production(tmp_path, **changes) -> dict:
+    return {
+        "ENV_NAME": "production", "SECRET_KEY": "k" * 48, "DEBUG": False, "TESTING": False,
+        "PREFERRED_URL_SCHEME": "https", "SESSION_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_SECURE": True, "BASE_URL": "https://exchange.example.org",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/forum.db",
+        "ALLOW_SQLITE_IN_PRODUCTION": True, "RATELIMIT_ENABLED": True,
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+    } | changes
+
+
+def _storage_of(app) -> str:
+    from forum.extensions import limiter
+
+    storage = type(limiter.storage).__name__
+    with app.app_context():
+        db.engine.dispose()
+    return storage
+
+
+def test_production_shares_the_counters_by_default(tmp_path, monkeypatch):
+    from forum import create_app
+
+    monkeypatch.delenv("GUNICORN_CMD_ARGS", raising=False)
+    app = create_app(_production(tmp_path, RATELIMIT_STORAGE_URI="", REDIS_URL=""))
+    assert app.config["RATELIMIT_STORAGE_URI"] == "database://"
+    assert _storage_of(app) == "DatabaseStorage"
+    app = create_app(_production(tmp_path, RATELIMIT_STORAGE_URI="",
+                                 REDIS_URL="redis://127.0.0.1:6379/0"))
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    assert _storage_of(app) == "RedisStorage"
+
+
+@pytest.mark.parametrize(("workers", "gunicorn_args", "refused"), [
+    (4, "", True), (0, "--workers 3", True), (0, "-w2 --bind 127.0.0.1:8000", True),
+    (1, "", False), (0, "", False),
+])
+def test_production_refuses_per_process_counters_with_several_workers(
+        tmp_path, monkeypatch, workers, gunicorn_args, refused):
+    from forum import create_app
+    from forum.platform.production import UnsafeConfigurationError
+
+    monkeypatch.setenv("GUNICORN_CMD_ARGS", gunicorn_args)
+    config = _production(tmp_path, RATELIMIT_STORAGE_URI="memory://", WEB_CONCURRENCY=workers)
+    if refused:
+        with pytest.raises(UnsafeConfigurationError, match="memory:// with"):
+            create_app(config)
+    else:
+        _storage_of(create_app(config))
+
+
+def test_counters_in_the_database_are_shared_by_workers(throttled, tmp_path):
+    """Two apps on one database (as two workers): failures counted by one refuse at the other."""
+    from sqlalchemy import select
+
+    from forum import create_app
+    from forum.platform.throttle_store import rate_limit_counter
+
+    config = throttled | {"RATELIMIT_STORAGE_URI": "database://"}
+    first, second = create_app(config), create_app(config)
+    with first.app_context():
+        ensure_delegations()
+        make_user("liaison", email="ana@example.org")
+        client = first.test_client()
+        for _ in range(5):
+            assert _login(client, "ana@example.org", "wrong password!").status_code == 401
+        keys = db.session.scalars(select(rate_limit_counter.c.key)).all()
+        assert keys and not any("example.org" in key for key in keys)
+        db.session.remove()
+    with second.app_context():
+        assert _login(second.test_client(), "ana@example.org", PASSWORD).status_code == 429
+        db.session.remove()
+    for app in (first, second):
+        with app.app_context():
+            db.engine.dispose()

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import permissions
 from ..models import utcnow
+from ..platform.deferred import after_response
 from ..platform.i18n import current_language
 from ..platform.security import is_safe_next, safe_next
 from ..web.refusals import refuse
@@ -21,6 +22,7 @@ from .forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from .sessions import open_session, revoke_session
 
 
 def start_session(user, remember: bool = False) -> None:
@@ -29,6 +31,7 @@ def start_session(user, remember: bool = False) -> None:
     session.clear()
     if lang:
         session["lang"] = lang
+    open_session(user)
     login_user(user, remember=remember)
     # From here on this request speaks the account's language (the welcome message too).
     refresh()
@@ -52,8 +55,8 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), (400 if form.errors else 200)
 
-    user = services.find_user_by_email(form.email.data)
-    if user is None or not user.check_password(form.password.data):
+    user = services.authenticate(form.email.data, form.password.data)
+    if user is None:
         form.form_errors.append(_("Wrong email or password."))
         return render_template("auth/login.html", form=form), 401
     if user.is_suspended:
@@ -69,7 +72,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Log out and forget the session."""
+    """Log out and end the session on the server too (a copy of the cookie stops working)."""
+    if current_user.is_authenticated:
+        revoke_session(current_user._get_current_object())
     logout_user()
     lang = session.get("lang")
     session.clear()
@@ -137,7 +142,8 @@ def request_reset():
     form = ResetRequestForm()
     if not form.validate_on_submit():
         return render_template("auth/request_reset.html", form=form), (400 if form.errors else 200)
-    services.request_password_reset(form.email.data, current_language())
+    # Looked up and mailed after the response, so known and unknown addresses take as long.
+    after_response(services.request_password_reset, form.email.data, current_language())
     flash(
         _("If an account exists for that address, we have sent it a link to choose a new password. The link is valid for one hour."),
         "info",

@@ -6,15 +6,17 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..mail import language_for, queue_mail
 from ..models import Delegation, Invitation, PasswordReset, User, record_audit, utcnow
+from ..platform.public_url import external_url
 
 
 def hash_token(raw: str) -> str:
@@ -31,6 +33,27 @@ def new_token() -> tuple[str, str]:
 def find_user_by_email(email: str) -> User | None:
     """Look an account up by email, case-insensitively."""
     return db.session.scalar(select(User).where(User.email == User.normalize_email(email)))
+
+
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password, made with the configured method (once per process)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _dummy_hashes[method]
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account for these credentials, or None. An unknown address costs a password check
+    too, so the time of the answer does not tell whether the account exists."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if user.check_password(password) else None
 
 
 class InvitationRefused(ValueError):
@@ -65,7 +88,7 @@ def invitation_conflict(email: str) -> str | None:
 
 def _queue_invitation_mail(invitation: Invitation, raw: str) -> str:
     """Queue the invitation email in the invitation's language (sent after commit)."""
-    link = url_for("auth.accept_invitation", token=raw, _external=True)
+    link = external_url("auth.accept_invitation", token=raw)
     queue_mail("invitation", "invitation", to=invitation.email,
                subject=_l("Invitation to the Consular Practice Exchange"),
                language=invitation.locale or "en", link=link, invitation=invitation)
@@ -192,7 +215,7 @@ def request_password_reset(email: str, locale: str) -> None:
             expires_at=utcnow() + timedelta(hours=current_app.config["RESET_TTL_HOURS"]),
         )
     )
-    link = url_for("auth.reset_password", token=raw, _external=True)
+    link = external_url("auth.reset_password", token=raw)
     queue_mail("password_reset", "password_reset", to=user.email, recipient=user,
                subject=_l("Reset your password"), language=language_for(user, locale),
                link=link, user=user)

@@ -57,7 +57,11 @@ def _require_read_category(category: Category) -> None:
 
 
 def _require_read_thread(thread) -> None:
-    _require_read_category(thread.category)
+    # A member who may not read the category gets the same 404 as for a thread that does not
+    # exist (a 403 would confirm it exists); an anonymous visitor is asked to log in.
+    if not permissions.can_read_category(current_user, thread.category) and (
+            not current_user.is_authenticated):
+        refuse(visitor=_("Log in to read this category."))
     if not permissions.can_read_thread(current_user, thread):
         thread_not_found()
 
@@ -252,6 +256,9 @@ def post_revisions(post_id: int):
         refuse(visitor=_("Log in to see the edit history."))
     _require_read_thread(post.thread)
     if not permissions.can_view_revisions(current_user, post):
+        if not permissions.can_read_post_text(current_user, post):
+            refuse(_("This post is hidden or deleted: only the moderators can see its text "
+                        "and edit history."))
         refuse(_("Only the author and the moderators can see the edit history of a post."))
     revisions = list(post.revisions)
     versions = [r.body for r in revisions] + [post.body]

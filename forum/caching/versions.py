@@ -38,8 +38,8 @@ UNSHOWN_TABLES = frozenset({
     "search_change", "search_consumer", "content_version", "password_reset", "invitation",
     # stored related lists: their writer says which pages they change (see `touch`)
     "related_thread", "related_practice",
-    # the mail queue
-    "mail_outbox",
+    # the mail queue, sign-in sessions and throttling counters
+    "mail_outbox", "user_session", "rate_limit_counter",
 })
 # Columns that only move with activity (a reply, a new thread): they change the object's own
 # page and the lists it appears in, not every page.

@@ -27,13 +27,15 @@ ROLE_NAMES = [str(role) for role in ROLE_ORDER]
               help="Language of the email and first interface language of the account.")
 @click.option("--base-url", envvar="FORUM_BASE_URL",
               help="Public address of the site for the link (env FORUM_BASE_URL; default: "
-                   "SERVER_NAME with PREFERRED_URL_SCHEME, else http://127.0.0.1:5000).")
+                   "BASE_URL, else SERVER_NAME with PREFERRED_URL_SCHEME, else "
+                   "http://127.0.0.1:5000).")
 def invite_command(email: str, role: str, code: str, language: str, base_url: str | None) -> None:
     """Invite EMAIL and print the acceptance link (how the first administrator is created)."""
     from email_validator import EmailNotValidError, validate_email
 
     from ..auth.services import InvitationRefused, create_invitation
     from ..models.roster import delegation_by_code, ensure_delegations
+    from ..platform.public_url import public_origin
 
     try:
         validate_email(email, check_deliverability=False)
@@ -45,12 +47,11 @@ def invite_command(email: str, role: str, code: str, language: str, base_url: st
         raise click.BadParameter(f"no delegation with the code {code!r}", param_hint="--delegation")
     config = current_app.config
     if base_url:
-        # An explicit address wins over SERVER_NAME for the link built in this one command.
+        # An explicit address wins over BASE_URL and SERVER_NAME for the link of this command.
         config["SERVER_NAME"] = None
-    elif config.get("SERVER_NAME"):
-        base_url = f"{config['PREFERRED_URL_SCHEME']}://{config['SERVER_NAME']}"
+        config["BASE_URL"] = base_url
     else:
-        base_url = "http://127.0.0.1:5000"
+        base_url = public_origin(config) or "http://127.0.0.1:5000"
     with current_app.test_request_context(base_url=base_url):
         try:
             invitation, link, _queued = create_invitation(email, role, delegation, None, language)

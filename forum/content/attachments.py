@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import struct
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,8 +43,33 @@ class UploadError(Exception):
         self.status = status
 
 
+# Office files are zip archives: their type check reads at most these much, whatever they declare.
+ZIP_MAX_ENTRIES = 5000
+ZIP_MAX_CENTRAL_DIRECTORY = 2 * 1024 * 1024
+ZIP_MAX_EXPANDED = 512 * 1024 * 1024  # the sum of the sizes the entries declare
+ZIP_MAX_RATIO = 200  # declared size / compressed size, for entries over 1 MiB
+ZIP_PREFIX = 200_000  # bytes of a manifest entry that are read
+_EOCD = struct.Struct("<4s4H2LH")
+
+
+def _not_accepted() -> UploadError:
+    return UploadError(
+        _l("This type of file is not accepted. Upload a PDF, DOCX, XLSX, ODT, PNG or JPEG file."),
+        415)
+
+
+def _too_large_archive() -> UploadError:
+    return UploadError(
+        _l("This file is a compressed archive that expands to more than %(size)s MB, or holds "
+           "too many files, so it was refused.", size=f"{ZIP_MAX_EXPANDED / (1024 * 1024):g}"),
+        413)
+
+
 def sniff(path: Path) -> str | None:
-    """The attachment kind from the file's content (magic bytes), or None when not accepted."""
+    """The attachment kind from the file's content (magic bytes), or None when not accepted.
+
+    Raises UploadError (413) for an archive that would expand too far to be checked.
+    """
     with path.open("rb") as handle:
         head = handle.read(16)
     if head.startswith(b"%PDF-"):
@@ -56,22 +83,68 @@ def sniff(path: Path) -> str | None:
     return None
 
 
+def _zip_directory_fits(path: Path) -> bool | None:
+    """Whether the archive's central directory is small enough to be read (None: not a zip).
+
+    Read from the end record before zipfile builds an object per entry.
+    """
+    with path.open("rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        tail_size = min(size, _EOCD.size + 0xFFFF)
+        handle.seek(size - tail_size)
+        tail = handle.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + _EOCD.size > len(tail):
+        return None
+    _sig, _disk, _cd_disk, _here, entries, cd_size, _cd_offset, _comment = _EOCD.unpack_from(tail, at)
+    if entries == 0xFFFF or cd_size == 0xFFFFFFFF:
+        return None  # ZIP64: no Office file of an accepted size needs it
+    return entries <= ZIP_MAX_ENTRIES and cd_size <= ZIP_MAX_CENTRAL_DIRECTORY
+
+
+def _read_prefix(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """At most `limit` bytes of an entry: zipfile inflates deflate entries only as far as asked."""
+    with archive.open(name) as entry:
+        return entry.read(limit)
+
+
 def _sniff_zip(path: Path) -> str | None:
+    fits = _zip_directory_fits(path)
+    if fits is None:
+        return None
+    if not fits:
+        raise _too_large_archive()
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+            infos = archive.infolist()
+            if len(infos) > ZIP_MAX_ENTRIES:
+                raise _too_large_archive()
+            expanded = 0
+            for info in infos:
+                # Only the methods Office and ODF write; others (bzip2, lzma) inflate unbounded.
+                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    raise _not_accepted()
+                expanded += info.file_size
+                if expanded > ZIP_MAX_EXPANDED or (
+                    info.file_size > 1024 * 1024
+                    and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1)
+                ):
+                    raise _too_large_archive()
+            names = {info.filename for info in infos}
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].strip()
+                mimetype = _read_prefix(archive, "mimetype", 100).strip()
                 if mimetype == b"application/vnd.oasis.opendocument.text":
                     return "odt"
                 return None
             if "[Content_Types].xml" in names:
-                types = archive.read("[Content_Types].xml")[:200_000]
+                types = _read_prefix(archive, "[Content_Types].xml", ZIP_PREFIX)
                 if b"wordprocessingml.document.main+xml" in types and "word/document.xml" in names:
                     return "docx"
                 if b"spreadsheetml.sheet.main+xml" in types and "xl/workbook.xml" in names:
                     return "xlsx"
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError,
+            EOFError, zlib.error):
         return None
     return None
 
@@ -166,9 +239,7 @@ def stage_upload(storage) -> StagedUpload:
             raise UploadError(_l("The file is empty."), 400)
         kind = sniff(temp)
         if kind is None:
-            raise UploadError(
-                _l("This type of file is not accepted. Upload a PDF, DOCX, XLSX, ODT, PNG or JPEG file."),
-                415)
+            raise _not_accepted()
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -58,9 +58,9 @@ def http_error(error: HTTPException):
     if error.code and error.code >= 500:
         db.session.rollback()
     detail = getattr(error, "friendly_message", None)
-    response = render_error(error.code or 500, detail)
+    response = make_response(render_error(error.code or 500, detail))
     if error.code == 429 and getattr(error, "retry_after", None):
-        response[0].headers["Retry-After"] = str(error.retry_after)
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
@@ -33,7 +38,7 @@ def set_language():
 
 @bp.route("/healthz")
 def healthz():
-    """Liveness and database status, as JSON."""
+    """Liveness, database, free disk space and index writability, as JSON (503 when degraded)."""
     try:
         db.session.execute(text("SELECT 1"))
         database = "ok"
@@ -41,5 +46,41 @@ def healthz():
         current_app.logger.exception("health check: database unavailable")
         db.session.rollback()
         database = "unavailable"
-    status = 200 if database == "ok" else 503
-    return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+    disk = _disk_space()
+    index = "writable" if _writable(current_app.config["SEARCH_INDEX_DIR"]) else "not writable"
+    healthy = database == "ok" and disk["status"] == "ok" and index == "writable"
+    status = 200 if healthy else 503
+    return jsonify(status="ok" if healthy else "degraded", database=database, disk=disk,
+                   index=index), status
+
+
+def _disk_space() -> dict:
+    """The least free space among the folders the site writes to, against the threshold."""
+    config = current_app.config
+    folders = {config["INSTANCE_DIR"], config["UPLOAD_DIR"], config["SEARCH_INDEX_DIR"]}
+    free = None
+    for folder in folders:
+        path = Path(folder)
+        while not path.exists() and path != path.parent:
+            path = path.parent  # a folder not created yet lives on its parent's disk
+        try:
+            value = shutil.disk_usage(path).free
+        except OSError:
+            continue
+        free = value if free is None else min(free, value)
+    minimum = int(config.get("HEALTH_MIN_FREE_MB", 512)) * 1024 * 1024
+    status = "unknown" if free is None else ("ok" if free >= minimum else "low")
+    return {"status": status, "free_bytes": free, "min_free_bytes": minimum}
+
+
+def _writable(folder: str) -> bool:
+    """Whether a file can be written in the folder (created if missing), checked by writing."""
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".healthz-") as probe:
+            probe.write(b"ok")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError:
+        return False
+    return True

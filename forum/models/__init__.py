@@ -17,6 +17,7 @@ from .people import (
     PasswordReset,
     Role,
     User,
+    UserSession,
 )
 from .related import RelatedPractice, RelatedThread  # search
 from .tags import Tag, TagSynonym, tag_key
@@ -92,6 +93,7 @@ __all__ = [
     "TagSynonym",
     "Thread",
     "User",
+    "UserSession",
     "Visibility",
     "record_change",
     "tag_key",

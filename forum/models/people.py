@@ -123,9 +123,15 @@ class User(UserMixin, db.Model):
         """Check a password against the stored hash."""
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
+    # The token of the login this object was loaded for (not a column: see auth/sessions.py).
+    session_token = None
+
     def get_id(self) -> str:
-        """Session id that changes when the password changes, so old sessions end."""
-        return f"{self.id}:{self.session_version or 0}"
+        """"id:session_version:session token": the version changes with the password (every
+        session ends), the token names one login, which logging out revokes (see auth/sessions)."""
+        token = getattr(self, "session_token", None)
+        base = f"{self.id}:{self.session_version or 0}"
+        return f"{base}:{token}" if token else base
 
     @property
     def is_active(self) -> bool:
@@ -199,3 +205,16 @@ class PasswordReset(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship()
+
+
+class UserSession(db.Model):
+    """One login of an account (the cookie carries its random token, stored here as a hash);
+    logging out revokes it, so a copied cookie stops working."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)

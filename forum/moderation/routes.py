@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..web.audit_labels import audit_labels
 from ..web.links import post_url
+from ..web.numbers import db_int
 from ..web.refusals import conceal, refuse
 from . import bp, services
 from .forms import (
@@ -246,7 +247,7 @@ def queue():
             category_id = None
             form.category.data = ""
     reason = form.reason.data if form.reason.data in REASON_LABELS else None
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=db_int)
     items = services.review_queue(page, category_id=category_id, reason=reason)
     return render_template("moderation/queue.html", form=form, items=items,
                            resolve_form=ResolveForm(formdata=None),

@@ -14,6 +14,7 @@ from .. import permissions
 from ..extensions import db
 from ..models import Category, Post, Thread
 from ..web.links import post_url, thread_url
+from ..web.numbers import db_int
 from ..web.refusals import refuse
 from . import bp, services, services_threads
 from .forms import (
@@ -237,7 +238,7 @@ def split_thread(thread_id: int):
     form.category.choices = [SelectChoice(c.id, c.name) for c in categories]
     if request.method == "GET":
         form.category.data = thread.category_id
-        selected = request.args.getlist("post", type=int)
+        selected = request.args.getlist("post", type=db_int)
         if selected:
             form.posts.data = selected
     context = {"form": form, "thread": thread}

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
@@ -387,8 +386,10 @@ def queue_message_mail(message: ModeratorMessage, recipient: User | None) -> Non
     if recipient is None:
         return
     try:
-        link = url_for("moderation.my_flags", _external=True)
-    except RuntimeError:  # outside a request (commands) without SERVER_NAME
+        from ..platform.public_url import external_url
+
+        link = external_url("moderation.my_flags")
+    except RuntimeError:  # outside a request (commands)
         link = None
     queue_mail("moderator_message", "moderator_message", to=recipient.email,
                recipient=recipient, subject=_l("A message from the moderators"),

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
+import sys
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import DEV_SECRET_KEY
+
+from .public_url import public_origin, restrict_hosts
 
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -54,6 +59,25 @@ def configuration_problems(config: dict) -> list[str]:
             "cookies would be sent over plain HTTP: serve the site over HTTPS and set "
             "PREFERRED_URL_SCHEME=https (this marks the session and remember-me cookies Secure)"
         )
+    if (config.get("BASE_URL") or "").strip() and public_origin(config) is None:
+        problems.append(
+            "BASE_URL is not an absolute address: set it to the site's public address, "
+            "e.g. BASE_URL=https://exchange.example.org"
+        )
+    elif public_origin(config) is None:
+        problems.append(
+            "BASE_URL (or SERVER_NAME) is not set: emailed links would take their host from the "
+            "request; set BASE_URL to the site's public address, e.g. "
+            "BASE_URL=https://exchange.example.org"
+        )
+    if config.get("RATELIMIT_ENABLED", True) and web_workers(config) > 1 and str(
+        config.get("RATELIMIT_STORAGE_URI") or ""
+    ).startswith("memory://"):
+        problems.append(
+            f"RATELIMIT_STORAGE_URI is memory:// with {web_workers(config)} workers: each worker "
+            "would count login failures on its own; unset it (the database is then used) or set "
+            "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0"
+        )
     uri = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
     if uri.startswith("sqlite") and not config.get("ALLOW_SQLITE_IN_PRODUCTION"):
         problems.append(
@@ -61,6 +85,23 @@ def configuration_problems(config: dict) -> list[str]:
             "(or ALLOW_SQLITE_IN_PRODUCTION=1 for a deliberate single-server installation)"
         )
     return problems
+
+
+def web_workers(config) -> int:
+    """How many web workers serve this installation: WEB_CONCURRENCY, else gunicorn's
+    --workers (from GUNICORN_CMD_ARGS or its command line), else 1."""
+    if int(config.get("WEB_CONCURRENCY") or 0) > 0:
+        return int(config["WEB_CONCURRENCY"])
+    words = os.environ.get("GUNICORN_CMD_ARGS", "").split()
+    if sys.argv and "gunicorn" in os.path.basename(sys.argv[0]):
+        words += sys.argv[1:]
+    for at, word in enumerate(words):
+        match = re.fullmatch(r"(?:-w|--workers)(?:=?(\d+))?", word)
+        if match:
+            value = match.group(1) or (words[at + 1] if at + 1 < len(words) else "")
+            if value.isdigit():
+                return int(value)
+    return 1
 
 
 def check_production_config(app: Flask) -> None:
@@ -81,6 +122,8 @@ def check_production_config(app: Flask) -> None:
 
 def trust_proxies(app: Flask) -> None:
     """Behind N reverse proxies, take the client address, scheme and host from X-Forwarded-*."""
+    # The host check sits inside ProxyFix, so it sees the host the proxy forwarded.
+    restrict_hosts(app)
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

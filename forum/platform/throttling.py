@@ -1,8 +1,9 @@
 """Throttling of password guesses and secret-link checks.
 
 Only failures count (a wrong password, an unknown or used-up link), so people who simply use the
-site are never slowed down. Counters live in the Flask-Limiter storage: memory by default, Redis
-(RATELIMIT_STORAGE_URI) in production so that every worker shares them. A refusal is the same
+site are never slowed down. Counters live in the Flask-Limiter storage: RATELIMIT_STORAGE_URI or
+REDIS_URL when set; otherwise memory in development and the database in production, so that every
+worker shares them. A refusal is the same
 whether or not the account exists, so it reveals nothing about accounts.
 """
 
@@ -24,6 +25,7 @@ from limits import RateLimitItem, parse
 from werkzeug.exceptions import TooManyRequests
 
 from ..extensions import limiter
+from .throttle_store import SCHEME
 
 ACCOUNT_LIMIT = "5 per 15 minutes"
 ADDRESS_LIMIT = "20 per 15 minutes"
@@ -128,8 +130,19 @@ def record_attempt(response: Response) -> Response:
     return response
 
 
+def storage_uri(config) -> str:
+    """Where the counters live: the configured store, else memory (development) or the
+    database (production: a per-process store would let each worker count on its own)."""
+    uri = config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL")
+    if uri:
+        return uri
+    production = config.get("PRODUCTION") or config.get("ENV_NAME") == "production"
+    return f"{SCHEME}://" if production else "memory://"
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Limiter (its storage) and the throttling hooks."""
+    app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config)
     limiter.init_app(app)
     app.before_request(check_attempt)
     app.after_request(record_attempt)

@@ -29,6 +29,7 @@ from ..models.practices import (
     TargetPopulation,
 )
 from ..tags.services import TagInputError
+from ..web.numbers import MAX_DB_INT, db_int
 from ..web.refusals import conceal, refuse
 from . import bp, services
 from .forms import ActionForm, DocumentForm, PracticeForm, ReasonForm, practice_form_class
@@ -108,7 +109,7 @@ def load_practice(practice_id: int) -> Practice:
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and int(value) <= MAX_DB_INT else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,7 +142,8 @@ def index():
     if workflow in STATUS_LABELS:
         query = query.where(Practice.status == workflow)
     query = query.order_by(Practice.updated_at.desc(), Practice.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PRACTICES_PER_PAGE"], error_out=False)
+    page = db.paginate(query, page=request.args.get("page", 1, type=db_int),
+                       per_page=current_app.config["PRACTICES_PER_PAGE"], error_out=False)
     delegations = db.session.scalars(
         select(Delegation).where(Delegation.kind == DelegationKind.COUNTRY.value)
         .order_by(Delegation.position)

@@ -21,6 +21,7 @@ from ..models.practices import (
     Situation,
     TargetPopulation,
 )
+from ..web.numbers import MAX_DB_INT
 from ..web.refusals import conceal, refuse
 from . import bp, matrix, services
 from .forms import ListItemForm
@@ -29,7 +30,7 @@ from .vocabulary import LIST_KINDS
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and int(value) <= MAX_DB_INT else None
 
 
 # ---------------------------------------------------------------------------------------------

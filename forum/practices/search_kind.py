@@ -49,7 +49,7 @@ def practice_document(practice: Practice) -> dict | None:
         "post_id": 0,
         "title": title,
         "body": body,
-        "tags": " ".join(str(tag.id) for tag in practice.tags),
+        "tags": " ".join(str(tag_id) for tag_id in sorted(tag.id for tag in practice.tags)),
         "country": practice.delegation.code if practice.delegation else "",
         "category": str(practice.category_id),
         "author": str(practice.author_id),

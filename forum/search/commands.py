@@ -66,6 +66,57 @@ def check_command(no_sync: bool, limit: int) -> None:
     click.echo("The index matches the database.")
 
 
+class Backoff:
+    """The pause after consecutive failures: the poll interval, doubled each time, capped."""
+
+    def __init__(self, base: float, maximum: float):
+        self.base, self.maximum, self.failures = base, maximum, 0
+
+    def failed(self) -> float:
+        """Count a failure and return how long to wait before the next try."""
+        self.failures += 1
+        return min(self.base * 2 ** (self.failures - 1), self.maximum)
+
+    def succeeded(self) -> bool:
+        """Reset after a success; True when it ends a run of failures."""
+        ended, self.failures = self.failures > 0, 0
+        return ended
+
+
+def worker_loop(stopping, *, once: bool = False, sleep=None) -> None:
+    """Apply pending changes until stopping() is true. A failing index (read-only, full disk)
+    is retried after exponentially longer pauses, logged once per try (the traceback once)."""
+    sleep = sleep or time.sleep
+    config = current_app.config
+    poll = config["SEARCH_WORKER_POLL"]
+    backoff = Backoff(poll, config.get("SEARCH_WORKER_MAX_BACKOFF", 300))
+    last_prune = 0.0
+    while not stopping():
+        try:
+            applied = sync(wait=poll)
+            if time.monotonic() - last_prune > config["SEARCH_PRUNE_INTERVAL"]:
+                prune()
+                last_prune = time.monotonic()
+        except Exception as error:  # keep serving: the rows stay pending and are retried
+            delay = backoff.failed()
+            if backoff.failures == 1:
+                current_app.logger.exception("search worker: sync failed; next try in %g s",
+                                             delay)
+            else:
+                current_app.logger.error("search worker: sync failed again (%d times: %s); next "
+                                         "try in %g s", backoff.failures, error, delay)
+            if once:
+                break
+            sleep(delay)
+            continue
+        if backoff.succeeded():
+            current_app.logger.warning("search worker: sync works again")
+        if once:
+            break
+        if not applied:
+            sleep(poll)
+
+
 @search_cli.command("worker")
 @click.option("--once", is_flag=True, help="Apply what is pending, then stop.")
 def worker_command(once: bool) -> None:
@@ -78,20 +129,7 @@ def worker_command(once: bool) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    poll = current_app.config["SEARCH_WORKER_POLL"]
-    click.echo(f"search worker: index {handle().root}, polling every {poll} s.")
-    last_prune = 0.0
-    while not stopping:
-        try:
-            applied = sync(wait=poll)
-            if time.monotonic() - last_prune > current_app.config["SEARCH_PRUNE_INTERVAL"]:
-                prune()
-                last_prune = time.monotonic()
-        except Exception:  # keep serving: the rows stay pending and are retried
-            current_app.logger.exception("search worker: sync failed")
-            applied = 0
-        if once:
-            break
-        if not applied:
-            time.sleep(poll)
+    click.echo(f"search worker: index {handle().root}, polling every "
+               f"{current_app.config['SEARCH_WORKER_POLL']} s.")
+    worker_loop(lambda: stopping, once=once)
     click.echo("search worker stopped.")

@@ -44,7 +44,8 @@ def _first_post_ids(session, thread_ids) -> dict[int, int]:
 
 
 def _tag_ids(thread: Thread) -> str:
-    return " ".join(str(tag.id) for tag in thread.tags)
+    # sorted: the database returns a collection in whatever order its plan gives
+    return " ".join(str(tag_id) for tag_id in sorted(tag.id for tag in thread.tags))
 
 
 def _thread_document(thread: Thread, first: Post | None) -> dict | None:

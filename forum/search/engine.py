@@ -438,9 +438,10 @@ def _load_groups(user, hits) -> list[ResultGroup]:
 
 def popular_tags(user, limit: int = 12) -> list:
     """The most used tags, for empty searches."""
+    threads = permissions.visible_tag_threads(user)
     return db.session.scalars(
-        select(Tag).where(Tag.merged_into_id.is_(None), Tag.thread_count > 0)
-        .order_by(Tag.thread_count.desc(), Tag.slug).limit(limit)
+        select(Tag).where(Tag.merged_into_id.is_(None), threads > 0)
+        .order_by(threads.desc(), Tag.slug).limit(limit)
     ).all()
 
 
@@ -463,6 +464,10 @@ def related_tags(user, parsed: ParsedQuery, facets: list[Facet], limit: int = 8,
     if slugs:
         by_slug = {t.slug: t for t in tags.values()}
         ordered += [by_slug[s] for s in slugs if s in by_slug and by_slug[s] not in ordered]
+    if ordered:  # a tag named like the query may be used only where the reader cannot look
+        allowed = set(db.session.scalars(select(Tag.id).where(
+            Tag.id.in_([t.id for t in ordered]), permissions.visible_tags(user))))
+        ordered = [t for t in ordered if t.id in allowed]
     return ordered[:limit]
 
 

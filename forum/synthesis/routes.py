@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Clip, ClipCollection, Post, Summary, SummaryVersion, Thread
 from ..platform.i18n import current_language
 from ..web.links import post_url, thread_url
+from ..web.numbers import db_int
 from ..web.refusals import conceal, refuse
 from . import bp, services
 from .citing import render_with_citations
@@ -120,8 +121,8 @@ def summary_history(thread_id: int):
     summary = next((s for s in summaries if s.language == lang), summaries[0])
     versions = summary.versions
     numbers = [v.number for v in versions]
-    new = request.args.get("b", type=int) or numbers[-1]
-    old = request.args.get("a", type=int) or (new - 1 if new - 1 in numbers else new)
+    new = request.args.get("b", type=db_int) or numbers[-1]
+    old = request.args.get("a", type=db_int) or (new - 1 if new - 1 in numbers else new)
     if old not in numbers or new not in numbers:
         conceal()
     by_number = {v.number: v for v in versions}
@@ -186,7 +187,7 @@ def clip_post(post_id: int):
     form = _clip_form()
     if request.method == "GET":
         form.text.data = request.args.get("text", "")[:10000]
-        form.collection.data = request.args.get("collection", type=int) or 0
+        form.collection.data = request.args.get("collection", type=db_int) or 0
     status = 200
     if form.validate_on_submit():
         collection = None

@@ -27,6 +27,7 @@ from ..models import (
     utcnow,
 )
 from ..platform.i18n import current_language
+from ..web.numbers import db_int
 from ..web.refusals import conceal, refuse
 from . import bp, services
 from .forms import ActionFilterForm, ActionForm, ActionUpdateForm, status_choices
@@ -147,8 +148,8 @@ def _action_form(item: ActionItem | None = None) -> ActionForm:
             form.owners.data = [d.code for d in item.owners]
             form.due_date.data = item.due_date
         else:
-            thread_id = request.args.get("thread", type=int)
-            report_id = request.args.get("report", type=int)
+            thread_id = request.args.get("thread", type=db_int)
+            report_id = request.args.get("report", type=db_int)
             if thread_id:
                 form.source_kind.data, form.source_thread.data = ActionSource.THREAD.value, thread_id
             elif report_id:

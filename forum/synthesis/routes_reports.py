@@ -26,6 +26,7 @@ from ..models import (
     Thread,
 )
 from ..platform.i18n import current_language
+from ..web.numbers import db_int
 from ..web.refusals import conceal, refuse
 from . import bp, services
 from .citing import render_with_citations
@@ -159,8 +160,8 @@ def new_report():
     _builder_choices(form)
     if request.method == "GET":
         form.language.data = current_language()
-        if request.args.get("collection", type=int):
-            collection = db.session.get(ClipCollection, request.args.get("collection", type=int))
+        if request.args.get("collection", type=db_int):
+            collection = db.session.get(ClipCollection, request.args.get("collection", type=db_int))
             if collection is not None:
                 form.clips.data = [c.id for c in collection.clips]
     status = 200
@@ -188,7 +189,7 @@ def new_report():
 def view_report(report_id: int):
     """A report version (the published one, or the draft for facilitators)."""
     report = _load_report(report_id)
-    version = _version_for_reader(report, request.args.get("version", type=int))
+    version = _version_for_reader(report, request.args.get("version", type=db_int))
     return _render_report(report, version)
 
 
@@ -307,8 +308,8 @@ def report_history(report_id: int):
     if not versions:
         conceal()
     numbers = [v.number for v in versions]
-    new = request.args.get("b", type=int) or numbers[-1]
-    old = request.args.get("a", type=int) or (numbers[-2] if len(numbers) > 1 else new)
+    new = request.args.get("b", type=db_int) or numbers[-1]
+    old = request.args.get("a", type=db_int) or (numbers[-2] if len(numbers) > 1 else new)
     if old not in numbers or new not in numbers:
         conceal()
     by_number = {v.number: v for v in versions}
@@ -328,16 +329,12 @@ def export_report(report_id: int, fmt: str):
     if fmt not in EXPORT_FORMATS:
         conceal()
     report = _load_report(report_id)
-    number = request.args.get("version", type=int)
+    number = request.args.get("version", type=db_int)
     version = (next((v for v in report.versions if v.number == number), None)
                if number is not None else (report.published or report.latest))
     if version is None:
         conceal()
-    if version.is_draft and not permissions.can_view_report_drafts(current_user):
-        if report.published is None:
-            conceal()
-        return render_error(403, _("Only facilitators can export a draft. Export the "
-                                   "published version instead."))
+    # A draft the reader may not see is not found (a 403 would reveal that it exists).
     if not permissions.can_export_report_version(current_user, version):
         conceal()
     language = report.language

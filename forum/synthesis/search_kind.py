@@ -40,7 +40,7 @@ def build_summaries(session, ids: list[int]) -> dict[str, dict | None]:
             "post_id": 0,
             "title": thread.title,
             "body": summary_text(version.body),
-            "tags": " ".join(str(tag.id) for tag in thread.tags),
+            "tags": " ".join(str(tag_id) for tag_id in sorted(tag.id for tag in thread.tags)),
             "country": version.author.delegation.code if version.author.delegation else "",
             "category": str(thread.category_id),
             "author": str(version.author_id),

@@ -60,6 +60,10 @@ def view_tag(slug: str):
         target = db.session.get(Tag, tag.merged_into_id)
         if target is not None:
             return redirect(url_for("tags.view_tag", slug=target.slug))
+    if not db.session.scalar(select(Tag.id).where(Tag.id == tag.id,
+                                                  permissions.visible_tags(current_user))):
+        # used only where this reader cannot look: as if it did not exist
+        conceal(_("There is no tag “%(tag)s”.", tag=slug))
     fragments.depends_on(scope("tag", tag.id))
     tagged = Thread.id.in_(select(thread_tag.c.thread_id).where(thread_tag.c.tag_id == tag.id))
     threads = db.paginate(
@@ -83,7 +87,7 @@ def suggest():
         return jsonify(error=_("Log in to get tag suggestions."), tags=[]), 401
     text = request.args.get("q", "")[:100]
     lang = current_language()
-    tags = suggest_tags(text) if text.strip() else []
+    tags = suggest_tags(text, current_user) if text.strip() else []
     return jsonify(
         query=text,
         tags=[
@@ -92,8 +96,8 @@ def suggest():
                 "label": tag.label_in(lang),
                 "labels": {code: getattr(tag, f"label_{code}") for code in ("en", "es", "fr")
                            if getattr(tag, f"label_{code}")},
-                "threads": tag.thread_count,
+                "threads": threads,
             }
-            for tag in tags
+            for tag, threads in tags
         ],
     )

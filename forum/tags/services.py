@@ -7,6 +7,7 @@ import re
 from flask_babel import lazy_gettext as _
 from sqlalchemy import or_, select
 
+from .. import permissions
 from ..extensions import db
 from ..models import Tag, TagRedirect, TagSynonym, tag_key, utcnow
 
@@ -103,8 +104,9 @@ def _like_prefix(key: str) -> str:
     return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def suggest_tags(text: str, limit: int = 8) -> list[Tag]:
-    """Tags with a label or synonym word starting with the typed text, most used first."""
+def suggest_tags(text: str, user, limit: int = 8) -> list[tuple[Tag, int]]:
+    """Tags the user may know of with a label or synonym word starting with the typed text,
+    with the number of threads the user can read that carry them, most used first."""
     key = tag_key(text)
     if not key:
         return []
@@ -113,15 +115,19 @@ def suggest_tags(text: str, limit: int = 8) -> list[Tag]:
     for column in (Tag.key_en, Tag.key_es, Tag.key_fr, TagSynonym.key):
         clauses.append(column.like(f"{escaped}%", escape="\\"))
         clauses.append(column.like(f"% {escaped}%", escape="\\"))
-    query = (
-        select(Tag)
+    matching = (
+        select(Tag.id)
         .outerjoin(TagSynonym, TagSynonym.tag_id == Tag.id)
         .where(Tag.merged_into_id.is_(None), or_(*clauses))
-        .group_by(Tag.id)
-        .order_by(Tag.thread_count.desc(), Tag.slug)
+    )
+    threads = permissions.visible_tag_threads(user).label("threads")
+    query = (
+        select(Tag, threads)
+        .where(Tag.id.in_(matching), permissions.visible_tags(user))
+        .order_by(threads.desc(), Tag.slug)
         .limit(limit)
     )
-    return list(db.session.scalars(query))
+    return [(tag, count) for tag, count in db.session.execute(query)]
 
 
 def tag_redirect_for(slug: str) -> Tag | None:
