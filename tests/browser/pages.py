@@ -53,6 +53,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("admin: categories", "/admin/categories", role="admin"),
     PageSpec("admin: category", "/admin/categories/{category_id}", role="admin"),
     PageSpec("admin: new category", "/admin/categories/new", role="admin"),
+    PageSpec("admin: mail", "/admin/mail", role="admin"),
     # discussion core
     PageSpec("category index", "/categories"),
     PageSpec("category index, logged in", "/categories", role="observer"),
