@@ -216,27 +216,31 @@ def test_production_refuses_per_process_counters_with_several_workers(
         _storage_of(create_app(config))
 
 
-def test_counters_in_the_database_are_shared_by_workers(throttled, tmp_path):
+@pytest.fixture
+def database_counters(throttled):
+    """Throttling on, with its counters in the database."""
+    throttled["RATELIMIT_STORAGE_URI"] = "database://"
+    return throttled
+
+
+def test_counters_in_the_database_are_shared_by_workers(database_counters, app, client):
     """Two apps on one database (as two workers): failures counted by one refuse at the other."""
     from sqlalchemy import select
 
     from forum import create_app
     from forum.platform.throttle_store import rate_limit_counter
 
-    config = throttled | {"RATELIMIT_STORAGE_URI": "database://"}
-    first, second = create_app(config), create_app(config)
-    with first.app_context():
-        ensure_delegations()
-        make_user("liaison", email="ana@example.org")
-        client = first.test_client()
-        for _ in range(5):
-            assert _login(client, "ana@example.org", "wrong password!").status_code == 401
-        keys = db.session.scalars(select(rate_limit_counter.c.key)).all()
-        assert keys and not any("example.org" in key for key in keys)
-        db.session.remove()
-    with second.app_context():
-        assert _login(second.test_client(), "ana@example.org", PASSWORD).status_code == 429
-        db.session.remove()
-    for app in (first, second):
-        with app.app_context():
+    make_user("liaison", email="ana@example.org")
+    for _ in range(5):
+        assert _login(client, "ana@example.org", "wrong password!").status_code == 401
+    keys = db.session.scalars(select(rate_limit_counter.c.key)).all()
+    assert keys and not any("example.org" in key for key in keys)
+    db.session.commit()
+    second = create_app(database_counters)  # another worker: its own storage object
+    try:
+        with second.app_context():
+            assert _login(second.test_client(), "ana@example.org", PASSWORD).status_code == 429
+            db.session.remove()
+    finally:
+        with second.app_context():
             db.engine.dispose()
