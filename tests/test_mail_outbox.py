@@ -72,16 +72,36 @@ def test_a_rolled_back_change_leaves_no_mail(app, outbox):
     assert outbox_files(app) == []
 
 
-def test_a_failing_request_sends_nothing(app, client, outbox, monkeypatch):
-    make_user("liaison", email="ana@example.org")
+def test_a_failing_request_sends_nothing(app, client, login_as, outbox, monkeypatch):
+    # An invitation commits inside its request (a reset request does its work after the
+    # response, so that its timing reveals nothing: its failure is covered below).
+    login_as(make_user("admin", locale="en"))
 
     def fail(*args, **kwargs):
         raise RuntimeError("the commit failed")
 
     monkeypatch.setattr(db.session, "commit", fail)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    response = client.post("/auth/reset", data={"email": "ana@example.org"})
+    response = client.post("/admin/invitations", data={
+        "email": "invitee@example.org", "delegation": delegation_by_code("CA").id,
+        "role": "liaison", "language": "fr"})
     assert response.status_code == 500
+    monkeypatch.undo()
+    db.session.rollback()
+    assert rows() == []
+    assert outbox() == []
+
+
+def test_a_reset_whose_commit_fails_after_the_response_sends_nothing(app, client, outbox,
+                                                                      monkeypatch):
+    make_user("liaison", email="ana@example.org")
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the commit failed")
+
+    monkeypatch.setattr(db.session, "commit", fail)
+    response = client.post("/auth/reset", data={"email": "ana@example.org"})
+    assert response.status_code == 302  # the same answer whatever happens next
     monkeypatch.undo()
     db.session.rollback()
     assert rows() == []
@@ -164,13 +184,25 @@ def test_html_part_escapes_what_people_wrote(app, outbox):
     assert user.email == message["To"]
 
 
-def test_a_served_request_sends_once_its_response_is_closed(app, client):
-    make_user("liaison", email="ana@example.org")
-    response = client.post("/auth/reset", data={"email": "ana@example.org"})
+def test_a_served_request_sends_once_its_response_is_closed(app, client, login_as):
+    login_as(make_user("admin", locale="en"))
+    response = client.post("/admin/invitations", data={
+        "email": "invitee@example.org", "delegation": delegation_by_code("CA").id,
+        "role": "liaison", "language": "fr"}, buffered=False)
     assert response.status_code == 302
     [row] = rows()
     assert row.state == MailState.QUEUED.value  # the response is not closed yet
     response.close()  # what the server does once the response went out
+    assert [r.state for r in rows()] == [MailState.SENT.value]
+    assert len(outbox_files(app)) == 1
+
+
+def test_a_reset_is_queued_and_sent_once_its_response_is_closed(app, client):
+    make_user("liaison", email="ana@example.org")
+    response = client.post("/auth/reset", data={"email": "ana@example.org"}, buffered=False)
+    assert response.status_code == 302
+    assert rows() == []  # a reset does its own work after the response (equal timing)
+    response.close()
     assert [r.state for r in rows()] == [MailState.SENT.value]
     assert len(outbox_files(app)) == 1
 
