@@ -15,8 +15,6 @@ On SQLite one process sends at a time (an flock next to the database's instance 
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import logging
 import os
 import secrets
@@ -33,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import MailOutbox, MailState, utcnow
+from ..platform.file_lock import FileLock
 from ..platform.mail import build_message, outbox_file_name, transmit
 
 log = logging.getLogger(__name__)
@@ -60,40 +59,6 @@ class Outcome:
         self.lost += other.lost
 
 
-class SendLock:
-    """An inter-process flock (released by the kernel if the process dies)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.fd: int | None = None
-
-    def acquire(self, timeout: float | None = 0.0) -> bool:
-        """Take the lock, waiting up to `timeout` seconds (None: forever)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self.fd = fd
-                return True
-            except OSError as error:
-                if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    os.close(fd)
-                    raise
-            if deadline is not None and time.monotonic() >= deadline:
-                os.close(fd)
-                return False
-            time.sleep(0.05)
-
-    def release(self) -> None:
-        """Release the lock."""
-        if self.fd is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None
-
-
 def _config(name: str):
     return current_app.config[name]
 
@@ -102,11 +67,11 @@ def _is_postgresql() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def send_lock() -> SendLock | None:
+def send_lock() -> FileLock | None:
     """The lock that keeps SQLite to one sending process; None on PostgreSQL (rows are locked)."""
     if _is_postgresql():
         return None
-    return SendLock(Path(_config("INSTANCE_DIR")) / "mail-send.lock")
+    return FileLock(Path(_config("INSTANCE_DIR")) / "mail-send.lock")
 
 
 def backoff(attempts: int) -> timedelta:

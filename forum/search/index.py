@@ -13,8 +13,6 @@ Each process keeps one searcher and reopens it when the index generation changes
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import json
 import os
 import shutil
@@ -26,6 +24,7 @@ from pathlib import Path
 from flask import current_app
 from whoosh.filedb.filestore import FileStorage
 
+from ..platform.file_lock import FileLock
 from . import whoosh_fixes
 from .schema import SCHEMA_VERSION, make_schema
 from .scoring import CachedLengthBM25F
@@ -35,40 +34,6 @@ whoosh_fixes.apply()
 
 class IndexUnavailable(Exception):
     """The index could not be opened or rebuilt."""
-
-
-class DrainLock:
-    """A non-reentrant inter-process lock on ``drain.lock`` (released if the process dies)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.fd: int | None = None
-
-    def acquire(self, timeout: float | None = 0.0) -> bool:
-        """Try to take the lock; wait up to `timeout` seconds (None: forever)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self.fd = fd
-                return True
-            except OSError as error:
-                if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    os.close(fd)
-                    raise
-            if deadline is not None and time.monotonic() >= deadline:
-                os.close(fd)
-                return False
-            time.sleep(0.02)
-
-    def release(self) -> None:
-        """Release the lock."""
-        if self.fd is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None
 
 
 class IndexHandle:
@@ -90,9 +55,9 @@ class IndexHandle:
     # -- layout ------------------------------------------------------------------------------
 
     @property
-    def lock(self) -> DrainLock:
+    def lock(self) -> FileLock:
         """A fresh lock object on this root's drain.lock."""
-        return DrainLock(self.root / "drain.lock")
+        return FileLock(self.root / "drain.lock")
 
     def node_id(self) -> str:
         """This index's stable name in the change-log consumers table."""
