@@ -31,10 +31,21 @@ def seed_delegations_command() -> None:
     click.echo(f"{ensure_delegations()} delegations added.")
 
 
+@click.command("recount")
+def recount_command() -> None:
+    """Recount every stored counter (threads, categories, tags) from the rows; commits."""
+    from ..board import counters
+
+    counters.recount_all()
+    db.session.commit()
+    click.echo("Every thread, category and tag counter recounted.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_delegations_command)
+    app.cli.add_command(recount_command)
     from .translations import translations_cli
 
     app.cli.add_command(translations_cli)
